@@ -1,0 +1,371 @@
+"""Every Cypher statement of the project, as constants. Values only ever go in as parameters.
+
+Statements are plain Cypher 5 that both Neo4j 5 and ArcadeDB's Bolt endpoint accept; the test
+suite lints every upper-case string constant of this module with Neo4j's language service
+(tests/kb/test_cypher_lint.py), so a new statement is linted as soon as it is added here.
+
+Why some shapes look the way they do:
+- writes are `UNWIND $rows AS row MERGE ... ON CREATE SET` so one round trip writes a whole
+  batch and repeating it changes nothing;
+- lists of maps cannot be node properties in Neo4j, so a claim's atoms are stored as JSON text;
+- a claim with no citation carries the extra label `Uncited`, so `MATCH (c:Uncited)` finds every
+  unsupported claim without a computed property;
+- timestamps are ISO-8601 UTC strings: portable across engines and sortable as text.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+SCHEMA_STATEMENTS: tuple[str, ...] = (
+    "CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT proposition_id IF NOT EXISTS FOR (n:Proposition) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT work_id IF NOT EXISTS FOR (n:Work) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT assessment_id IF NOT EXISTS FOR (n:Assessment) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT flag_id IF NOT EXISTS FOR (n:Flag) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT flag_event_id IF NOT EXISTS FOR (n:FlagEvent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:Meta) REQUIRE n.key IS UNIQUE",
+    "CREATE INDEX source_key IF NOT EXISTS FOR (n:Source) ON (n.key)",
+    "CREATE INDEX source_ingested IF NOT EXISTS FOR (n:Source) ON (n.ingested_at)",
+    "CREATE INDEX claim_source IF NOT EXISTS FOR (n:Claim) ON (n.source_id)",
+    "CREATE INDEX claim_status IF NOT EXISTS FOR (n:Claim) ON (n.citation_status)",
+    "CREATE INDEX claim_grade IF NOT EXISTS FOR (n:Claim) ON (n.grade)",
+    "CREATE INDEX claim_rank IF NOT EXISTS FOR (n:Claim) ON (n.rank)",
+    "CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
+    "CREATE INDEX work_key IF NOT EXISTS FOR (n:Work) ON (n.key)",
+    "CREATE INDEX work_status IF NOT EXISTS FOR (n:Work) ON (n.status)",
+    "CREATE INDEX flag_status IF NOT EXISTS FOR (n:Flag) ON (n.status)",
+)
+
+GET_SCHEMA_VERSION = "MATCH (m:Meta {key: 'schema'}) RETURN m.version AS version"
+
+SET_SCHEMA_VERSION = """
+MERGE (m:Meta {key: 'schema'})
+SET m.version = $version, m.updated_at = $now
+"""
+
+# --- writing one document (all in one transaction, in this order) ---------------------------
+
+FIND_SOURCE = "MATCH (s:Source {id: $id}) RETURN s.id AS id"
+
+MERGE_SOURCE = """
+MERGE (s:Source {id: $row.id})
+ON CREATE SET s += $row, s.is_latest = true
+WITH s
+OPTIONAL MATCH (old:Source {key: $row.key})
+WHERE old.id <> $row.id AND old.is_latest = true
+SET old.is_latest = false
+WITH s, old
+WHERE old IS NOT NULL
+MERGE (s)-[r:SUPERSEDES]->(old)
+ON CREATE SET r.provenance = 'ingest'
+"""
+
+# Two statements because a label must be set when the node is created: the embedded engine
+# rejects adding a label to a node created earlier in the same transaction.
+MERGE_CITED_CLAIMS = """
+UNWIND $rows AS row
+MATCH (s:Source {id: row.source_id})
+MERGE (c:Claim {id: row.id})
+ON CREATE SET c += row
+MERGE (s)-[r:HAS_CLAIM]->(c)
+ON CREATE SET r.provenance = 'extractor'
+"""
+
+MERGE_UNCITED_CLAIMS = """
+UNWIND $rows AS row
+MATCH (s:Source {id: row.source_id})
+MERGE (c:Claim:Uncited {id: row.id})
+ON CREATE SET c += row
+MERGE (s)-[r:HAS_CLAIM]->(c)
+ON CREATE SET r.provenance = 'extractor'
+"""
+
+MERGE_ENTITIES = """
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.id})
+ON CREATE SET e.kind = row.kind, e.name = row.name, e.synonyms = row.synonyms
+ON MATCH SET e.synonyms = e.synonyms + [x IN row.synonyms WHERE NOT x IN e.synonyms]
+"""
+
+MERGE_PROPOSITIONS = """
+UNWIND $rows AS row
+MERGE (p:Proposition {id: row.id})
+ON CREATE SET p.effect = row.effect, p.text = row.text
+WITH p, row
+MATCH (i:Entity {id: row.intervention_id})
+MATCH (o:Entity {id: row.outcome_id})
+MERGE (p)-[ri:INTERVENTION]->(i)
+ON CREATE SET ri.provenance = 'extractor'
+MERGE (p)-[ro:OUTCOME]->(o)
+ON CREATE SET ro.provenance = 'extractor'
+"""
+
+LINK_POPULATIONS = """
+UNWIND $rows AS row
+MATCH (p:Proposition {id: row.id})
+MATCH (e:Entity {id: row.population_id})
+MERGE (p)-[r:POPULATION]->(e)
+ON CREATE SET r.provenance = 'extractor'
+"""
+
+LINK_CLAIM_PROPOSITIONS = """
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.claim_id})
+MATCH (p:Proposition {id: row.proposition_id})
+MERGE (c)-[r:STATES]->(p)
+ON CREATE SET r.provenance = 'extractor'
+"""
+
+MERGE_WORKS = """
+UNWIND $rows AS row
+MERGE (w:Work {id: row.id})
+ON CREATE SET w += row
+"""
+
+MERGE_CITATIONS = """
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.claim_id})
+MATCH (w:Work {id: row.work_id})
+MERGE (c)-[r:CITES {id: row.id}]->(w)
+ON CREATE SET r.provenance = row.provenance, r.text = row.text
+"""
+
+MERGE_CANDIDATES = """
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.claim_id})
+MATCH (w:Work {id: row.work_id})
+MERGE (c)-[r:CANDIDATE {id: row.id}]->(w)
+ON CREATE SET r.provenance = row.provenance, r.text = row.text, r.accepted = row.accepted
+"""
+
+MERGE_LISTED_WORKS = """
+MATCH (s:Source {id: $source_id})
+UNWIND $work_ids AS wid
+MATCH (w:Work {id: wid})
+MERGE (s)-[r:LISTS]->(w)
+ON CREATE SET r.provenance = 'reference_list'
+"""
+
+SET_ASSESSMENTS = """
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.claim_id})
+MERGE (a:Assessment {id: row.id})
+SET a.grade = row.grade, a.score = row.score, a.reasons = row.reasons,
+    a.rubric_version = row.rubric_version, a.overclaim = row.overclaim,
+    a.assessed_at = row.assessed_at
+MERGE (c)-[r:ASSESSED]->(a)
+ON CREATE SET r.provenance = 'rubric'
+SET c.grade = row.grade, c.score = row.score, c.overclaim = row.overclaim,
+    c.rank = row.rank
+"""
+
+# --- reading --------------------------------------------------------------------------------
+
+COUNT_CLAIMS_BY_STATUS = """
+MATCH (c:Claim)
+RETURN c.citation_status AS status, count(c) AS n
+"""
+
+COUNT_CLAIMS_BY_GRADE = """
+MATCH (c:Claim)
+RETURN coalesce(c.grade, 'not graded') AS grade, count(c) AS n
+"""
+
+LIST_UNCITED = """
+MATCH (s:Source)-[:HAS_CLAIM]->(c:Uncited)
+RETURN c.id AS id, c.text AS text, c.citation_status AS citation_status, s.id AS source_id
+ORDER BY c.rank, c.id
+SKIP $skip LIMIT $limit
+"""
+
+LIST_SOURCES = """
+MATCH (s:Source)
+WHERE $latest_only = false OR s.is_latest = true
+RETURN s.id AS id, s.key AS key, s.locator AS locator, s.title AS title, s.site AS site,
+       s.ingested_at AS ingested_at, s.is_latest AS is_latest, s.claim_count AS claim_count,
+       s.cited_count AS cited_count
+ORDER BY s.ingested_at DESC, s.id
+SKIP $skip LIMIT $limit
+"""
+
+GET_SOURCE = "MATCH (s:Source {id: $id}) RETURN s {.*} AS source"
+
+SOURCE_CLAIMS = """
+MATCH (c:Claim {source_id: $id})
+RETURN c {.*} AS claim
+ORDER BY c.start
+"""
+
+SOURCE_VERSIONS = """
+MATCH (s:Source {key: $key})
+RETURN s.id AS id, s.ingested_at AS ingested_at, s.is_latest AS is_latest, s.content_hash AS content_hash
+ORDER BY s.ingested_at DESC
+"""
+
+# The claims list: every filter is optional (a null parameter disables it), so one statement
+# serves the app's table and `kb claims`. Ordering uses the indexed `rank`.
+_claim_filter = """
+MATCH (c:Claim)
+WHERE ($source_id IS NULL OR c.source_id = $source_id)
+  AND ($status IS NULL OR c.citation_status = $status)
+  AND ($grade IS NULL OR coalesce(c.grade, 'not graded') = $grade)
+  AND ($search IS NULL OR c.search_text CONTAINS $search)
+  AND ($cue IS NULL OR $cue IN c.hedges OR $cue IN c.boosters OR c.attribution = $cue)
+  AND ($flagged IS NULL OR coalesce(c.flagged, false) = $flagged)
+  AND ($overclaim IS NULL OR coalesce(c.overclaim, false) = $overclaim)
+  AND ($intervention IS NULL OR $intervention IN c.interventions)
+  AND ($outcome IS NULL OR $outcome IN c.outcomes)
+"""
+
+LIST_CLAIMS = (
+    _claim_filter
+    + """
+RETURN c {.id, .text, .source_id, .citation_status, .grade, .score, .overclaim, .flagged,
+          .hedges, .boosters, .attribution, .interventions, .outcomes, .kind, .confidence,
+          .start, .end, .source_title, .atoms_json} AS claim
+ORDER BY c.rank, c.id
+SKIP $skip LIMIT $limit
+"""
+)
+
+COUNT_CLAIMS = _claim_filter + "RETURN count(c) AS n"
+
+GET_CLAIM = """
+MATCH (s:Source)-[:HAS_CLAIM]->(c:Claim {id: $id})
+OPTIONAL MATCH (c)-[:ASSESSED]->(a:Assessment)
+RETURN c {.*} AS claim, s {.id, .key, .locator, .title, .site, .text} AS source, a {.*} AS assessment
+"""
+
+CLAIM_CITATIONS = """
+MATCH (c:Claim {id: $id})-[r:CITES|CANDIDATE]->(w:Work)
+RETURN type(r) AS kind, r {.*} AS edge, w {.*} AS work
+ORDER BY kind, w.year DESC
+"""
+
+CLAIM_PROPOSITIONS = """
+MATCH (c:Claim {id: $id})-[:STATES]->(p:Proposition)
+OPTIONAL MATCH (p)<-[:STATES]-(other:Claim)<-[:HAS_CLAIM]-(s:Source)
+WHERE other.id <> c.id
+RETURN p {.*} AS proposition,
+       collect(DISTINCT CASE WHEN other IS NULL THEN null
+               ELSE {claim_id: other.id, text: other.text, source_id: s.id, title: s.title} END) AS others
+"""
+
+CLAIM_FLAGS = """
+MATCH (f:Flag)-[:FLAGS]->(c:Claim {id: $id})
+OPTIONAL MATCH (f)-[:HAS_EVENT]->(e:FlagEvent)
+WITH f, e ORDER BY e.at
+WITH f, collect(e {.*}) AS history
+ORDER BY f.created_at
+RETURN f {.*} AS flag, history
+"""
+
+# Labels cannot be parameters, so statements that start from "any node by id" exist once per
+# label; the label always comes from this fixed tuple, never from user input. Starting from a
+# label lets both engines use the id constraint's index instead of scanning every node.
+NODE_LABELS: tuple[str, ...] = (
+    "Source",
+    "Claim",
+    "Entity",
+    "Proposition",
+    "Work",
+    "Assessment",
+    "Flag",
+    "FlagEvent",
+)
+
+NEIGHBOURS_BY_LABEL: dict[str, str] = {
+    label: f"""
+MATCH (a:{label} {{id: $id}})-[r]-(b)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end,
+       r.provenance AS provenance, b {{.*, labels: labels(b)}} AS node
+LIMIT $limit
+"""
+    for label in NODE_LABELS
+}
+
+GET_NODE_BY_LABEL: dict[str, str] = {
+    label: f"MATCH (n:{label} {{id: $id}}) RETURN n {{.*, labels: labels(n)}} AS node"
+    for label in NODE_LABELS
+}
+
+COUNT_NODES = (
+    "\n".join(
+        f"CALL () {{ MATCH (n:{label}) RETURN count(n) AS {label.lower()} }}"
+        for label in (*NODE_LABELS, "Uncited")
+    )
+    + "\nRETURN "
+    + ", ".join(label.lower() for label in (*NODE_LABELS, "Uncited"))
+)
+
+EDITOR_QUEUE = """
+MATCH (c:Claim)
+WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)
+  AND ($source_id IS NULL OR c.source_id = $source_id)
+  AND ($include_flagged OR coalesce(c.flagged, false) = false)
+RETURN c {.id, .text, .source_id, .citation_status, .grade, .overclaim, .flagged, .boosters,
+          .attribution, .source_title, .rank} AS claim
+ORDER BY c.rank, c.id
+SKIP $skip LIMIT $limit
+"""
+
+TOP_UNSUPPORTED_PROPOSITIONS = """
+MATCH (p:Proposition)<-[:STATES]-(c:Uncited)<-[:HAS_CLAIM]-(s:Source)
+WITH p, count(DISTINCT s) AS sources, count(c) AS claims
+RETURN p.id AS id, p.text AS text, sources, claims
+ORDER BY sources DESC, claims DESC, p.id
+LIMIT $limit
+"""
+
+ENTITIES = """
+MATCH (e:Entity)
+WHERE $kind IS NULL OR e.kind = $kind
+RETURN e {.*} AS entity
+ORDER BY e.name
+LIMIT $limit
+"""
+
+# --- editor flags ---------------------------------------------------------------------------
+
+CREATE_FLAG = """
+MATCH (c:Claim {id: $claim_id})
+CREATE (f:Flag {id: $flag.id, reason: $flag.reason, note: $flag.note, status: $flag.status,
+                created_by: $flag.created_by, created_at: $flag.created_at, claim_id: $claim_id})
+CREATE (f)-[:FLAGS {provenance: 'editor'}]->(c)
+CREATE (e:FlagEvent {id: $event.id, status: $event.status, by: $event.by, note: $event.note, at: $event.at})
+CREATE (f)-[:HAS_EVENT {provenance: 'editor'}]->(e)
+SET c.flagged = true
+RETURN f.id AS id
+"""
+
+UPDATE_FLAG = """
+MATCH (f:Flag {id: $flag_id})-[:FLAGS]->(c:Claim)
+SET f.status = $event.status
+CREATE (e:FlagEvent {id: $event.id, status: $event.status, by: $event.by, note: $event.note, at: $event.at})
+CREATE (f)-[:HAS_EVENT {provenance: 'editor'}]->(e)
+WITH c
+OPTIONAL MATCH (other:Flag {status: 'open'})-[:FLAGS]->(c)
+WITH c, count(other) AS open_flags
+SET c.flagged = open_flags > 0
+RETURN open_flags
+"""
+
+LIST_FLAGS = """
+MATCH (f:Flag)-[:FLAGS]->(c:Claim)
+WHERE $status IS NULL OR f.status = $status
+RETURN f {.*} AS flag, c {.id, .text, .source_id} AS claim
+ORDER BY f.created_at DESC
+SKIP $skip LIMIT $limit
+"""
+
+# --- maintenance ----------------------------------------------------------------------------
+
+DELETE_BATCH = """
+MATCH (n)
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS n
+"""

@@ -1,0 +1,191 @@
+"""Start, find and stop the embedded ArcadeDB engine that every `kb` command and the app share.
+
+Layout under `<KB_HOME>/engine/` (the directory is 0700):
+
+    password     generated root password, 0600
+    state.json   {pid, bolt_port, http_port, database, started_at}; present only while running
+    engine.log   the engine process's output
+    lock         serializes concurrent starts and stops
+    data/        ArcadeDB's root path (databases, server config, logs)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.errors import EngineError
+from kb.settings import Settings
+
+
+@dataclass(frozen=True)
+class EngineState:
+    pid: int
+    bolt_port: int
+    http_port: int
+    database: str
+    started_at: float
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def password(settings: Settings) -> str:
+    """The engine's root password, generated on first use and kept readable only by the user."""
+    path = ensure_private_dir(settings.engine_dir) / "password"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(24))
+    os.chmod(path, 0o600)
+    return path.read_text().strip()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of this very process still answers kill(0): reap it if it is ours.
+    with contextlib.suppress(ChildProcessError):
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    return True
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _locked(settings: Settings) -> Iterator[None]:
+    path = ensure_private_dir(settings.engine_dir) / "lock"
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def read_state(settings: Settings) -> EngineState | None:
+    """The running engine, or None. A stale or corrupt state file is removed."""
+    path = settings.engine_dir / "state.json"
+    try:
+        raw = json.loads(path.read_text())
+        state = EngineState(**{k: raw[k] for k in EngineState.__dataclass_fields__})
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)  # corrupt: written by something else or truncated
+        return None
+    if _pid_alive(state.pid) and _port_open(state.bolt_port):
+        return state
+    if not _pid_alive(state.pid):
+        path.unlink(missing_ok=True)  # stale: the engine died without cleaning up
+    return None
+
+
+def start(settings: Settings) -> EngineState:
+    """Return the running engine, starting it first if needed."""
+    if state := read_state(settings):
+        return state
+    with _locked(settings):
+        if state := read_state(settings):  # another process started it while we waited
+            return state
+        return _spawn(settings)
+
+
+def _spawn(settings: Settings) -> EngineState:
+    engine_dir = ensure_private_dir(settings.engine_dir)
+    password(settings)
+    log_path = engine_dir / "engine.log"
+    bolt_port, http_port = _free_port(), _free_port()
+    with open(log_path, "ab") as log:
+        os.chmod(log_path, 0o600)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("engine_server.py")),
+                "--dir",
+                str(engine_dir),
+                "--bolt-port",
+                str(bolt_port),
+                "--http-port",
+                str(http_port),
+                "--heap",
+                settings.engine_heap,
+                "--database",
+                settings.database,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # survives the command that started it; Ctrl-C does not reach it
+            cwd=engine_dir,
+        )
+    deadline = time.monotonic() + settings.engine_start_timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise EngineError(
+                f"the embedded engine exited with code {proc.returncode} while starting; "
+                f"see {log_path} (a port in use or a damaged data directory are the usual causes)"
+            )
+        state = read_state(settings)
+        if state and state.pid == proc.pid:
+            return state
+        time.sleep(0.1)
+    proc.terminate()
+    raise EngineError(
+        f"the embedded engine did not become ready within {settings.engine_start_timeout:.0f} s; "
+        f"see {log_path}, or raise KB_ENGINE_START_TIMEOUT"
+    )
+
+
+def stop(settings: Settings, timeout: float = 30.0) -> bool:
+    """Stop the engine cleanly. Returns False when it was not running."""
+    with _locked(settings):
+        state = read_state(settings)
+        if state is None:
+            return False
+        os.kill(state.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not _pid_alive(state.pid):
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(state.pid, signal.SIGKILL)  # last resort; ArcadeDB recovers from its WAL
+        (settings.engine_dir / "state.json").unlink(missing_ok=True)
+        return True

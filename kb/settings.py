@@ -1,0 +1,90 @@
+"""The one settings object. Nothing else in the project reads the environment.
+
+Every field is documented in README.md's configuration table (a test checks it).
+Environment variables use the `KB_` prefix, except the three Neo4j ones, which keep the names
+every Neo4j tool uses.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("evidence-kb", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=_default_home, description="Data directory (engine data, password, HTTP cache)."
+    )
+    engine_heap: str = Field("512m", description="Maximum JVM heap of the embedded engine.")
+    engine_start_timeout: float = Field(
+        90.0, description="Seconds to wait for the embedded engine to accept connections."
+    )
+    database: str = Field("kb", description="Database name inside the embedded engine.")
+
+    neo4j_uri: str | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_URI"),
+        description="Use this Neo4j/AuraDB server instead of the embedded engine.",
+    )
+    neo4j_user: str = Field(
+        "neo4j",
+        validation_alias=AliasChoices("NEO4J_USER", "NEO4J_USERNAME"),
+        description="User for NEO4J_URI.",
+    )
+    neo4j_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("NEO4J_PASSWORD"), description="Password for NEO4J_URI."
+    )
+    neo4j_database: str | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_DATABASE"),
+        description="Database on NEO4J_URI (server default when unset).",
+    )
+
+    console_row_limit: int = Field(1000, description="Most rows the read-only Cypher console returns.")
+    console_timeout: float = Field(10.0, description="Seconds before a console query is cut off.")
+
+    user_agent: str = Field(
+        "evidence-kb/0.1 (evidence-claim knowledge base; python-requests)",
+        description="User-Agent sent with every HTTP request.",
+    )
+    contact_email: str | None = Field(
+        None, description="Contact address for Crossref/OpenAlex polite pools and NCBI."
+    )
+    ncbi_api_key: SecretStr | None = Field(
+        None, description="NCBI E-utilities key (10 requests/s instead of 3)."
+    )
+    http_timeout: float = Field(15.0, description="Connect/read timeout of one HTTP request, seconds.")
+    http_max_bytes: int = Field(20_000_000, description="Largest response body accepted, bytes.")
+    http_max_redirects: int = Field(5, description="Most redirects followed for one request.")
+    http_retries: int = Field(3, description="Retries on 429/5xx and connection errors, with backoff.")
+    allow_private_network: bool = Field(
+        False, description="Allow fetching URLs on loopback/private/link-local addresses."
+    )
+    offline: bool = Field(False, description="Never use the network (citations stay unresolved).")
+
+    @property
+    def engine_dir(self) -> Path:
+        return self.home / "engine"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "http-cache"
+
+    @property
+    def uses_neo4j(self) -> bool:
+        return bool(self.neo4j_uri)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

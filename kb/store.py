@@ -1,0 +1,492 @@
+"""The graph store: the only code that talks to the neo4j driver.
+
+`GraphStore` is *given* a driver (tests and the app make their own); `connect()` builds one
+from the settings: Neo4j/AuraDB when `NEO4J_URI` is set, else the embedded engine, started on
+demand. Every statement comes from `kb.cypher`; values go in as parameters only.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from kb import cypher, engine
+from kb.console import check_read_only
+from kb.errors import KBError, NotFound, QueryRefused, StoreError
+from kb.graphdata import to_jsonable, to_subgraph
+from kb.models import (
+    Assessment,
+    CitationStatus,
+    Document,
+    Flag,
+    FlagEvent,
+    FlagStatus,
+    utcnow,
+)
+from kb.settings import Settings
+from kb.views import (
+    CitedWork,
+    ClaimDetail,
+    ClaimFilter,
+    ClaimPage,
+    ClaimRow,
+    ConsoleResult,
+    Counts,
+    FlagView,
+    GraphEdge,
+    GraphNode,
+    PropositionView,
+    SourceRow,
+    SourceView,
+    Subgraph,
+)
+
+T = TypeVar("T")
+
+_LABEL_BY_PREFIX = {
+    "src": "Source", "clm": "Claim", "ent": "Entity", "prp": "Proposition",
+    "wrk": "Work", "asm": "Assessment", "flg": "Flag", "fev": "FlagEvent",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    source_id: str
+    created: bool  # False when this exact version was already in the graph
+
+
+def claim_rank(status: str, overclaim: bool, score: float | None) -> float:
+    """Sort key for "worst first": lower is worse. Graded claims sort by score, ungraded by status."""
+    if score is None:
+        base = {"missing": 0.1, "vague": 0.2, "cited": 0.6}.get(status, 0.5)
+    else:
+        base = score
+    return round(base - (0.5 if overclaim else 0.0), 4)
+
+
+def _iso(value: Any) -> str:
+    """ISO-8601 in the same "Z" form pydantic writes, so stored timestamps sort as text."""
+    return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else str(value)
+
+
+class GraphStore:
+    def __init__(self, driver: Driver, database: str | None, *, where: str, settings: Settings):
+        self._driver = driver
+        self._database = database
+        self.where = where  # human-readable location, never contains a password
+        self._settings = settings
+
+    # --- connection -------------------------------------------------------------------------
+
+    @classmethod
+    def connect(cls, settings: Settings) -> GraphStore:
+        if settings.neo4j_uri:
+            password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+            driver = GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, password))
+            store = cls(
+                driver, settings.neo4j_database, where=f"Neo4j at {settings.neo4j_uri}", settings=settings
+            )
+        else:
+            state = engine.start(settings)
+            driver = GraphDatabase.driver(state.uri, auth=("root", engine.password(settings)))
+            where = f"embedded engine at {state.uri} (data in {settings.engine_dir})"
+            store = cls(driver, state.database, where=where, settings=settings)
+        store.ensure_schema()
+        return store
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn driver errors into StoreError with a message a user can act on."""
+        try:
+            yield
+        except KBError:
+            raise
+        except neo4j_errors.AuthError as e:
+            raise StoreError(
+                f"the graph at {self.where} refused the credentials; check NEO4J_USER/NEO4J_PASSWORD"
+            ) from e
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+            raise StoreError(
+                f"cannot reach the graph ({self.where}); start it with `kb engine start` or check NEO4J_URI"
+            ) from e
+        except neo4j_errors.Neo4jError as e:
+            raise StoreError(f"the graph refused an operation: {e.message or e.code}") from e
+        except neo4j_errors.DriverError as e:
+            raise StoreError(f"graph driver error: {e}") from e
+
+    def _read(self, statement: str, **params: Any) -> list[dict[str, Any]]:
+        with self._errors(), self._driver.session(database=self._database) as session:
+            return session.execute_read(lambda tx: [r.data() for r in tx.run(statement, params)])
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._errors(), self._driver.session(database=self._database) as session:
+            return session.execute_write(work)
+
+    # --- schema -----------------------------------------------------------------------------
+
+    def ensure_schema(self) -> int:
+        """Create constraints and indexes (idempotent) and record the schema version."""
+        with self._errors(), self._driver.session(database=self._database) as session:
+            for statement in cypher.SCHEMA_STATEMENTS:
+                session.run(statement).consume()
+        self._write(
+            lambda tx: tx.run(
+                cypher.SET_SCHEMA_VERSION, version=cypher.SCHEMA_VERSION, now=_iso(utcnow())
+            ).consume()
+        )
+        return cypher.SCHEMA_VERSION
+
+    def schema_version(self) -> int | None:
+        rows = self._read(cypher.GET_SCHEMA_VERSION)
+        return int(rows[0]["version"]) if rows else None
+
+    # --- writing documents ------------------------------------------------------------------
+
+    def write_document(self, doc: Document) -> WriteResult:
+        """Write a whole document in one transaction; all of it or none of it lands."""
+        existed = bool(self._read(cypher.FIND_SOURCE, id=doc.source.id))
+        if existed:
+            return WriteResult(doc.source.id, created=False)
+        self._write(lambda tx: self._write_document_tx(tx, doc))
+        return WriteResult(doc.source.id, created=True)
+
+    def _write_document_tx(self, tx: ManagedTransaction, doc: Document) -> None:
+        for statement, params in document_statements(doc):
+            tx.run(statement, params).consume()
+
+    def write_assessments(self, assessments: list[Assessment]) -> None:
+        if assessments:
+            self._write(
+                lambda tx: tx.run(cypher.SET_ASSESSMENTS, rows=assessment_rows(assessments)).consume()
+            )
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def counts(self) -> Counts:
+        nodes = self._read(cypher.COUNT_NODES)[0]
+        by_status = {r["status"]: r["n"] for r in self._read(cypher.COUNT_CLAIMS_BY_STATUS) if r["status"]}
+        by_grade = {r["grade"]: r["n"] for r in self._read(cypher.COUNT_CLAIMS_BY_GRADE)}
+        labels = {label.lower(): label for label in (*cypher.NODE_LABELS, "Uncited")}
+        return Counts(
+            nodes={labels[k]: int(v) for k, v in nodes.items()},
+            claims_by_status=by_status,
+            claims_by_grade=by_grade,
+        )
+
+    def list_sources(
+        self, *, latest_only: bool = True, page: int = 0, page_size: int = 50
+    ) -> list[SourceRow]:
+        rows = self._read(
+            cypher.LIST_SOURCES, latest_only=latest_only, skip=page * page_size, limit=page_size
+        )
+        return [SourceRow(**r) for r in rows]
+
+    def get_source(self, source_id: str) -> SourceView:
+        rows = self._read(cypher.GET_SOURCE, id=source_id)
+        if not rows:
+            raise NotFound(f"no source with id {source_id}; list them with `kb sources`")
+        source = rows[0]["source"]
+        claims = [ClaimRow(**r["claim"]) for r in self._read(cypher.SOURCE_CLAIMS, id=source_id)]
+        versions = self._read(cypher.SOURCE_VERSIONS, key=source["key"])
+        return SourceView(source=source, claims=claims, versions=versions)
+
+    def list_claims(self, flt: ClaimFilter | None = None, *, page: int = 0, page_size: int = 50) -> ClaimPage:
+        params = (flt or ClaimFilter()).params()
+        rows = self._read(cypher.LIST_CLAIMS, skip=page * page_size, limit=page_size, **params)
+        total = self._read(cypher.COUNT_CLAIMS, **params)[0]["n"]
+        return ClaimPage(
+            rows=[ClaimRow(**r["claim"]) for r in rows], total=total, page=page, page_size=page_size
+        )
+
+    def uncited_claims(self, *, page: int = 0, page_size: int = 100) -> list[dict[str, Any]]:
+        return self._read(cypher.LIST_UNCITED, skip=page * page_size, limit=page_size)
+
+    def get_claim(self, claim_id: str) -> ClaimDetail:
+        rows = self._read(cypher.GET_CLAIM, id=claim_id)
+        if not rows:
+            raise NotFound(f"no claim with id {claim_id}")
+        row = rows[0]
+        cited = [CitedWork(**r) for r in self._read(cypher.CLAIM_CITATIONS, id=claim_id)]
+        return ClaimDetail(
+            claim=ClaimRow(**row["claim"]),
+            source=row["source"],
+            assessment=row["assessment"],
+            citations=[c for c in cited if c.kind == "CITES"],
+            candidates=[c for c in cited if c.kind == "CANDIDATE"],
+            propositions=[PropositionView(**r) for r in self._read(cypher.CLAIM_PROPOSITIONS, id=claim_id)],
+            flags=[FlagView(**r) for r in self._read(cypher.CLAIM_FLAGS, id=claim_id)],
+        )
+
+    def editor_queue(
+        self,
+        *,
+        source_id: str | None = None,
+        include_flagged: bool = False,
+        page: int = 0,
+        page_size: int = 50,
+    ) -> list[ClaimRow]:
+        rows = self._read(
+            cypher.EDITOR_QUEUE,
+            source_id=source_id,
+            include_flagged=include_flagged,
+            skip=page * page_size,
+            limit=page_size,
+        )
+        return [ClaimRow(**r["claim"]) for r in rows]
+
+    def top_unsupported_propositions(self, limit: int = 10) -> list[dict[str, Any]]:
+        return self._read(cypher.TOP_UNSUPPORTED_PROPOSITIONS, limit=limit)
+
+    def entities(self, kind: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+        return [r["entity"] for r in self._read(cypher.ENTITIES, kind=kind, limit=limit)]
+
+    def neighbourhood(self, node_id: str, *, hops: int = 2, limit: int = 200) -> Subgraph:
+        """Nodes within `hops` of a node, breadth first, at most `limit` nodes."""
+        start = self._node(node_id)
+        nodes: dict[str, GraphNode] = {start.id: start}
+        edges: dict[tuple[str, str, str], GraphEdge] = {}
+        frontier, truncated = [start.id], False
+        for _ in range(hops):
+            next_frontier: list[str] = []
+            for nid in frontier:
+                statement = cypher.NEIGHBOURS_BY_LABEL[self._label_of(nid)]
+                for r in self._read(statement, id=nid, limit=limit):
+                    node = r["node"]
+                    if not node.get("id"):
+                        continue
+                    edge = GraphEdge(
+                        start=r["start"], end=r["end"], type=r["type"], provenance=r["provenance"]
+                    )
+                    if node["id"] not in nodes:
+                        if len(nodes) >= limit:
+                            truncated = True
+                            continue
+                        nodes[node["id"]] = to_graph_node(node)
+                        next_frontier.append(node["id"])
+                    edges[(edge.start, edge.type, edge.end)] = edge
+            frontier = next_frontier
+        return Subgraph(nodes=list(nodes.values()), edges=list(edges.values()), truncated=truncated)
+
+    def _label_of(self, node_id: str) -> str:
+        label = _LABEL_BY_PREFIX.get(node_id.split("_", 1)[0])
+        if label is None:
+            raise NotFound(f"'{node_id}' is not a knowledge-base id (they look like clm_…, src_…, wrk_…)")
+        return label
+
+    def _node(self, node_id: str) -> GraphNode:
+        rows = self._read(cypher.GET_NODE_BY_LABEL[self._label_of(node_id)], id=node_id)
+        if not rows:
+            raise NotFound(f"no node with id {node_id}")
+        return to_graph_node(rows[0]["node"])
+
+    # --- editor flags -----------------------------------------------------------------------
+
+    def create_flag(self, claim_id: str, *, reason: str, by: str, note: str = "") -> Flag:
+        flag = Flag(claim_id=claim_id, reason=reason, created_by=by, note=note)
+        event = FlagEvent(status=FlagStatus.OPEN, by=by, note=note)
+        flag.history.append(event)
+        params = {
+            "claim_id": claim_id,
+            "flag": {**flag.model_dump(mode="json", exclude={"history"})},
+            "event": _event_row(event),
+        }
+        rows = self._write(lambda tx: tx.run(cypher.CREATE_FLAG, params).data())
+        if not rows:
+            raise NotFound(f"no claim with id {claim_id}; nothing was flagged")
+        return flag
+
+    def update_flag(self, flag_id: str, *, status: FlagStatus, by: str, note: str = "") -> FlagEvent:
+        event = FlagEvent(status=status, by=by, note=note)
+        rows = self._write(
+            lambda tx: tx.run(cypher.UPDATE_FLAG, flag_id=flag_id, event=_event_row(event)).data()
+        )
+        if not rows:
+            raise NotFound(f"no flag with id {flag_id}")
+        return event
+
+    def list_flags(
+        self, *, status: str | None = None, page: int = 0, page_size: int = 100
+    ) -> list[dict[str, Any]]:
+        return self._read(cypher.LIST_FLAGS, status=status, skip=page * page_size, limit=page_size)
+
+    # --- the read-only console --------------------------------------------------------------
+
+    def run_console(self, query: str, params: dict[str, Any] | None = None) -> ConsoleResult:
+        """Run a user's query read-only: refused if it could write, always rolled back,
+        cut to `console_row_limit` rows and `console_timeout` seconds."""
+        check_read_only(query)
+        limit, timeout = self._settings.console_row_limit, self._settings.console_timeout
+        pool = ThreadPoolExecutor(max_workers=1)
+        future = pool.submit(self._console_rows, query, params or {}, limit, timeout)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            raise QueryRefused(
+                f"the query ran longer than {timeout:.0f} s and was cut off; add LIMIT or a narrower MATCH"
+            ) from None
+        finally:
+            pool.shutdown(wait=False)  # a cut-off query finishes in the background and is rolled back
+
+    def _console_rows(self, query: str, params: dict[str, Any], limit: int, timeout: float) -> ConsoleResult:
+        started = time.perf_counter()
+        with (
+            self._errors(),
+            self._driver.session(database=self._database, default_access_mode=neo4j.READ_ACCESS) as session,
+        ):
+            tx = session.begin_transaction(timeout=timeout)
+            try:
+                result = tx.run(query, params)
+                columns = list(result.keys())
+                records = []
+                for record in result:
+                    if len(records) == limit:
+                        break
+                    records.append(list(record.values()))
+                truncated = len(records) == limit and result.peek() is not None
+            finally:
+                tx.rollback()  # never commit: whatever the query did is undone
+        rows = [[to_jsonable(v) for v in row] for row in records]
+        return ConsoleResult(
+            columns=columns,
+            rows=rows,
+            truncated=truncated,
+            graph=to_subgraph(records),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    # --- maintenance ------------------------------------------------------------------------
+
+    def reset(self) -> int:
+        """Delete every node and relationship, in batches so memory stays bounded."""
+        deleted = 0
+        while True:
+            n = self._write(lambda tx: tx.run(cypher.DELETE_BATCH, limit=5000).single()["n"])
+            deleted += n
+            if n == 0:
+                break
+        self.ensure_schema()
+        return deleted
+
+
+def to_graph_node(props: dict[str, Any]) -> GraphNode:
+    labels = list(props.pop("labels", []))
+    caption = str(
+        props.get("title") or props.get("name") or props.get("text") or props.get("key") or props["id"]
+    )
+    slim = {k: v for k, v in props.items() if k not in ("text", "search_text", "abstract")}
+    return GraphNode(id=props["id"], labels=labels, caption=caption[:80], properties=slim)
+
+
+def _event_row(event: FlagEvent) -> dict[str, Any]:
+    return {"id": "fev_" + uuid.uuid4().hex[:20], **event.model_dump(mode="json")}
+
+
+# --- turning a Document into statements (pure, so it is tested without a server) ------------
+
+
+def document_statements(doc: Document) -> list[tuple[str, dict[str, Any]]]:
+    src = doc.source
+    intervention_names = _names_by_claim(doc, "intervention_id")
+    outcome_names = _names_by_claim(doc, "outcome_id")
+    cited = {c.claim_id for c in doc.citations if not c.candidate}
+    source_row = {
+        **src.model_dump(mode="json"),
+        "ingested_at": _iso(utcnow()),
+        "claim_count": len(doc.claims),
+        "cited_count": sum(1 for c in doc.claims if c.citation_status == CitationStatus.CITED),
+    }
+    claim_rows = []
+    for c in doc.claims:
+        overclaim = bool(c.cues.boosters) and c.citation_status != CitationStatus.CITED
+        claim_rows.append(
+            {
+                "id": c.id,
+                "source_id": c.source_id,
+                "text": c.text,
+                "search_text": c.text.lower(),
+                "start": c.start,
+                "end": c.end,
+                "kind": c.kind.value,
+                "confidence": c.confidence,
+                "citation_status": c.citation_status.value,
+                "hedges": c.cues.hedges,
+                "boosters": c.cues.boosters,
+                "attribution": c.cues.attribution,
+                "atoms_json": json.dumps([a.model_dump() for a in c.atoms]),
+                "interventions": intervention_names.get(c.id, []),
+                "outcomes": outcome_names.get(c.id, []),
+                "source_title": src.title or src.key,
+                "rank": claim_rank(c.citation_status.value, overclaim, None),
+            }
+        )
+    statements: list[tuple[str, dict[str, Any]]] = [
+        (cypher.MERGE_SOURCE, {"row": source_row}),
+        (cypher.MERGE_CITED_CLAIMS, {"rows": [r for r in claim_rows if r["id"] in cited]}),
+        (cypher.MERGE_UNCITED_CLAIMS, {"rows": [r for r in claim_rows if r["id"] not in cited]}),
+        (cypher.MERGE_ENTITIES, {"rows": [e.model_dump(mode="json") for e in doc.entities]}),
+        (cypher.MERGE_PROPOSITIONS, {"rows": [p.model_dump(mode="json") for p in doc.propositions]}),
+        (
+            cypher.LINK_POPULATIONS,
+            {"rows": [p.model_dump(mode="json") for p in doc.propositions if p.population_id]},
+        ),
+        (cypher.LINK_CLAIM_PROPOSITIONS, {"rows": [cp.model_dump() for cp in doc.claim_propositions]}),
+        (cypher.MERGE_WORKS, {"rows": [_work_row(w) for w in doc.works]}),
+        (
+            cypher.MERGE_CITATIONS,
+            {"rows": [c.model_dump(mode="json") for c in doc.citations if not c.candidate]},
+        ),
+        (
+            cypher.MERGE_CANDIDATES,
+            {"rows": [c.model_dump(mode="json") for c in doc.citations if c.candidate]},
+        ),
+        (cypher.MERGE_LISTED_WORKS, {"source_id": src.id, "work_ids": doc.listed_work_ids}),
+    ]
+    if doc.assessments:
+        statements.append((cypher.SET_ASSESSMENTS, {"rows": assessment_rows(doc.assessments)}))
+    return statements
+
+
+def _work_row(work: Any) -> dict[str, Any]:
+    row = work.model_dump(mode="json")
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def assessment_rows(assessments: list[Assessment]) -> list[dict[str, Any]]:
+    rows = []
+    for a in assessments:
+        row = a.model_dump(mode="json")
+        row["id"] = "asm_" + a.claim_id.removeprefix("clm_")
+        row["rank"] = claim_rank("", a.overclaim, a.score)
+        rows.append(row)
+    return rows
+
+
+def _names_by_claim(doc: Document, field: str) -> dict[str, list[str]]:
+    entity_names = {e.id: e.name for e in doc.entities}
+    prop_entity = {p.id: getattr(p, field) for p in doc.propositions}
+    out: dict[str, list[str]] = {}
+    for cp in doc.claim_propositions:
+        name = entity_names.get(prop_entity.get(cp.proposition_id, ""))
+        if name and name not in out.setdefault(cp.claim_id, []):
+            out[cp.claim_id].append(name)
+    return out

@@ -1,0 +1,58 @@
+"""The `kb` command: a thin layer over `kb` and `ingest`.
+
+Library errors (`KBError` and its subclasses) become one line on stderr and exit status 1;
+`kb --debug ...` shows the traceback instead. Each command lives in a small module under
+`ui/commands/`; this file only assembles them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from kb.errors import KBError
+from ui.commands import engine_cmds, graph_cmds
+
+
+class KBGroup(click.Group):
+    """Turns library errors into one readable line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KBError as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(str(e)) from e
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(
+                f"unexpected error: {type(e).__name__}: {e} (run `kb --debug ...` for the traceback)"
+            ) from e
+
+
+@click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.version_option(package_name="evidence-kb")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Evidence-claim knowledge base: health claims, what they cite, and how strong the evidence is."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+engine_cmds.register(cli)
+graph_cmds.register(cli)
+
+
+def main() -> None:
+    cli(prog_name="kb")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from kb.settings import Settings, get_settings
+from kb.store import GraphStore
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def open_store() -> GraphStore:
+    """Connect to the configured graph, starting the embedded engine when needed."""
+    return GraphStore.connect(settings())
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def table(rows: list[dict[str, Any]], columns: list[str], widths: dict[str, int] | None = None) -> None:
+    """A plain fixed-width table: readable in a terminal, greppable, no extra dependency."""
+    widths = widths or {}
+    if not rows:
+        return
+    sizes = {
+        c: min(widths.get(c, 60), max(len(c), *(len(str(r.get(c, "") or "")) for r in rows))) for c in columns
+    }
+    click.echo("  ".join(c.upper().ljust(sizes[c]) for c in columns))
+    for r in rows:
+        cells = []
+        for c in columns:
+            text = str(r.get(c, "") if r.get(c) is not None else "")
+            text = text.replace("\n", " ")
+            if len(text) > sizes[c]:
+                text = text[: sizes[c] - 1] + "…"
+            cells.append(text.ljust(sizes[c]))
+        click.echo("  ".join(cells).rstrip())
