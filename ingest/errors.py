@@ -1,0 +1,70 @@
+"""Exceptions of `ingest`. Every message names the input and says what the user can do.
+
+    KBError                      (kb.errors: the root the CLI prints as one line)
+    └── IngestError              anything that stops one input from being read
+        ├── InputNotFound        a path that does not exist, or a directory/list with nothing usable
+        ├── FetchError           the HTTP request failed; `status` is set for HTTP error statuses
+        │   └── BlockedAddress   a private/loopback/link-local/... address, or a non-http(s) URL
+        ├── TooLarge             a body or file bigger than the limit (KB_HTTP_MAX_BYTES)
+        ├── UnsupportedContent   a content type or file kind we cannot read
+        ├── DecodeError          bytes that cannot be parsed (a corrupt PDF, a broken compression)
+        └── EmptyDocument        the input holds no main text
+            └── NoTextLayer      a PDF whose pages carry no text (scanned images)
+
+One bad input raises for that input only: `ingest.inputs` turns these into per-item results, so
+a batch goes on past it.
+"""
+
+from __future__ import annotations
+
+from kb.errors import KBError
+
+__all__ = [
+    "BlockedAddress",
+    "DecodeError",
+    "EmptyDocument",
+    "FetchError",
+    "IngestError",
+    "InputNotFound",
+    "NoTextLayer",
+    "TooLarge",
+    "UnsupportedContent",
+]
+
+
+class IngestError(KBError):
+    """Root of every error `ingest` raises on purpose."""
+
+
+class InputNotFound(IngestError):
+    pass
+
+
+class FetchError(IngestError):
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class BlockedAddress(FetchError):
+    pass
+
+
+class TooLarge(IngestError):
+    pass
+
+
+class UnsupportedContent(IngestError):
+    pass
+
+
+class DecodeError(IngestError):
+    pass
+
+
+class EmptyDocument(IngestError):
+    pass
+
+
+class NoTextLayer(EmptyDocument):
+    pass
