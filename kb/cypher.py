@@ -63,24 +63,25 @@ MERGE (s)-[r:SUPERSEDES]->(old)
 ON CREATE SET r.provenance = 'ingest'
 """
 
+# Claims belong to exactly one source version and are written only with it (the store skips a
+# version that is already there), so they are CREATEd, not MERGEd: cheaper, and a concurrent
+# writer of the same version fails on the id constraint and retries instead of duplicating.
 # Two statements because a label must be set when the node is created: the embedded engine
 # rejects adding a label to a node created earlier in the same transaction.
-MERGE_CITED_CLAIMS = """
+CREATE_CITED_CLAIMS = """
+MATCH (s:Source {id: $source_id})
 UNWIND $rows AS row
-MATCH (s:Source {id: row.source_id})
-MERGE (c:Claim {id: row.id})
-ON CREATE SET c += row
-MERGE (s)-[r:HAS_CLAIM]->(c)
-ON CREATE SET r.provenance = 'extractor'
+CREATE (c:Claim)
+SET c = row
+CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
 """
 
-MERGE_UNCITED_CLAIMS = """
+CREATE_UNCITED_CLAIMS = """
+MATCH (s:Source {id: $source_id})
 UNWIND $rows AS row
-MATCH (s:Source {id: row.source_id})
-MERGE (c:Claim:Uncited {id: row.id})
-ON CREATE SET c += row
-MERGE (s)-[r:HAS_CLAIM]->(c)
-ON CREATE SET r.provenance = 'extractor'
+CREATE (c:Claim:Uncited)
+SET c = row
+CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
 """
 
 MERGE_ENTITIES = """
@@ -119,10 +120,66 @@ MERGE (c)-[r:STATES]->(p)
 ON CREATE SET r.provenance = 'extractor'
 """
 
+# A work another article already brought in is kept as it is, unless this document carries a
+# resolved version of a work the graph only has pending or unresolved.
 MERGE_WORKS = """
 UNWIND $rows AS row
 MERGE (w:Work {id: row.id})
 ON CREATE SET w += row
+WITH w, row
+WHERE row.status = 'resolved' AND w.status <> 'resolved'
+SET w += row
+"""
+
+# --- evidence: resolving works, grading, candidates -------------------------------------------
+
+LIST_WORKS_BY_STATUS = """
+MATCH (w:Work)
+WHERE w.status IN $statuses AND w.id > $after
+RETURN w {.*} AS work
+ORDER BY w.id
+LIMIT $limit
+"""
+
+# `row` carries every field, nulls included, so a stale unresolved_reason is removed.
+UPDATE_WORKS = """
+UNWIND $rows AS row
+MATCH (w:Work {id: row.id})
+SET w += row
+"""
+
+CLAIMS_CITING_WORKS = """
+UNWIND $ids AS wid
+MATCH (c:Claim)-[:CITES|CANDIDATE]->(:Work {id: wid})
+RETURN DISTINCT c.id AS id
+"""
+
+# Keyset paging (id > $after) so re-grading a million claims never skips or repeats one.
+CLAIMS_PAGE = """
+MATCH (c:Claim)
+WHERE c.id > $after
+RETURN c {.*} AS claim
+ORDER BY c.id
+LIMIT $limit
+"""
+
+CLAIMS_BY_ID = """
+UNWIND $ids AS cid
+MATCH (c:Claim {id: cid})
+RETURN c {.*} AS claim
+"""
+
+CLAIM_EVIDENCE = """
+UNWIND $ids AS cid
+MATCH (c:Claim {id: cid})-[r:CITES|CANDIDATE]->(w:Work)
+RETURN c.id AS claim_id, type(r) = 'CANDIDATE' AS candidate, coalesce(r.accepted, false) AS accepted,
+       r.provenance AS provenance, r.text AS text, w {.*} AS work
+"""
+
+ACCEPT_CANDIDATE = """
+MATCH (c:Claim {id: $claim_id})-[r:CANDIDATE]->(w:Work {id: $work_id})
+SET r.accepted = $accepted, r.decided_by = $by, r.decided_at = $at
+RETURN c.id AS id
 """
 
 MERGE_CITATIONS = """

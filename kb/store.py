@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
+from pydantic import BaseModel
 
 from kb import cypher, engine
 from kb.console import check_read_only
@@ -27,11 +28,16 @@ from kb.errors import KBError, NotFound, QueryRefused, StoreError
 from kb.graphdata import to_jsonable, to_subgraph
 from kb.models import (
     Assessment,
+    Atom,
+    Citation,
     CitationStatus,
+    Claim,
+    Cues,
     Document,
     Flag,
     FlagEvent,
     FlagStatus,
+    Work,
     utcnow,
 )
 from kb.settings import Settings
@@ -179,6 +185,67 @@ class GraphStore:
             self._write(
                 lambda tx: tx.run(cypher.SET_ASSESSMENTS, rows=assessment_rows(assessments)).consume()
             )
+
+    # --- evidence ---------------------------------------------------------------------------
+
+    def works_by_status(self, statuses: list[str], *, after: str = "", limit: int = 200) -> list[Work]:
+        """Works in the given states, by id after `after` (keyset paging: resumable)."""
+        rows = self._read(cypher.LIST_WORKS_BY_STATUS, statuses=statuses, after=after, limit=limit)
+        return [Work.model_validate(_known(Work, r["work"])) for r in rows]
+
+    def update_works(self, works: list[Work]) -> None:
+        rows = [w.model_dump(mode="json") for w in works]
+        if rows:
+            self._write(lambda tx: tx.run(cypher.UPDATE_WORKS, rows=rows).consume())
+
+    def claims_citing(self, work_ids: list[str]) -> list[str]:
+        return [r["id"] for r in self._read(cypher.CLAIMS_CITING_WORKS, ids=work_ids)]
+
+    def claims_page(self, *, after: str = "", limit: int = 500) -> list[Claim]:
+        return [claim_from_row(r["claim"]) for r in self._read(cypher.CLAIMS_PAGE, after=after, limit=limit)]
+
+    def claims_by_id(self, ids: list[str]) -> list[Claim]:
+        return [claim_from_row(r["claim"]) for r in self._read(cypher.CLAIMS_BY_ID, ids=ids)]
+
+    def claim_evidence(self, claim_ids: list[str]) -> tuple[list[Citation], list[Work]]:
+        """The CITES and CANDIDATE edges of these claims, as citations, and the works they reach."""
+        citations, works = [], {}
+        for r in self._read(cypher.CLAIM_EVIDENCE, ids=claim_ids):
+            work = Work.model_validate(_known(Work, r["work"]))
+            works[work.id] = work
+            citations.append(
+                Citation(
+                    claim_id=r["claim_id"],
+                    work_id=work.id,
+                    provenance=r["provenance"] or "reference_list",
+                    text=r["text"] or "",
+                    candidate=r["candidate"],
+                    accepted=r["accepted"],
+                )
+            )
+        return citations, list(works.values())
+
+    def add_candidates(self, works: list[Work], citations: list[Citation]) -> None:
+        """Store literature-search hits as CANDIDATE edges, apart from what the article cites."""
+        if not citations:
+            return
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.MERGE_WORKS, rows=[_work_row(w) for w in works]).consume()
+            tx.run(cypher.MERGE_CANDIDATES, rows=[c.model_dump(mode="json") for c in citations]).consume()
+
+        self._write(work)
+
+    def decide_candidate(self, claim_id: str, work_id: str, *, accepted: bool, by: str) -> None:
+        params = {
+            "claim_id": claim_id,
+            "work_id": work_id,
+            "accepted": accepted,
+            "by": by,
+            "at": _iso(utcnow()),
+        }
+        if not self._write(lambda tx: tx.run(cypher.ACCEPT_CANDIDATE, params).data()):
+            raise NotFound(f"claim {claim_id} has no candidate work {work_id}")
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -397,6 +464,30 @@ def to_graph_node(props: dict[str, Any]) -> GraphNode:
     return GraphNode(id=props["id"], labels=labels, caption=caption[:80], properties=slim)
 
 
+def _known(model: type[BaseModel], props: dict[str, Any]) -> dict[str, Any]:
+    """Only the properties the model knows: the graph may hold derived ones."""
+    return {k: v for k, v in props.items() if k in model.model_fields}
+
+
+def claim_from_row(props: dict[str, Any]) -> Claim:
+    """Rebuild a Claim model from its stored properties (for re-grading)."""
+    return Claim(
+        source_id=props["source_id"],
+        text=props["text"],
+        start=props["start"],
+        end=props["end"],
+        kind=props.get("kind") or "efficacy",
+        confidence=props.get("confidence") or 0.5,
+        citation_status=props["citation_status"],
+        cues=Cues(
+            hedges=props.get("hedges") or [],
+            boosters=props.get("boosters") or [],
+            attribution=props.get("attribution"),
+        ),
+        atoms=[Atom(**a) for a in json.loads(props.get("atoms_json") or "[]")],
+    )
+
+
 def _event_row(event: FlagEvent) -> dict[str, Any]:
     return {"id": "fev_" + uuid.uuid4().hex[:20], **event.model_dump(mode="json")}
 
@@ -441,8 +532,14 @@ def document_statements(doc: Document) -> list[tuple[str, dict[str, Any]]]:
         )
     statements: list[tuple[str, dict[str, Any]]] = [
         (cypher.MERGE_SOURCE, {"row": source_row}),
-        (cypher.MERGE_CITED_CLAIMS, {"rows": [r for r in claim_rows if r["id"] in cited]}),
-        (cypher.MERGE_UNCITED_CLAIMS, {"rows": [r for r in claim_rows if r["id"] not in cited]}),
+        (
+            cypher.CREATE_CITED_CLAIMS,
+            {"source_id": src.id, "rows": [r for r in claim_rows if r["id"] in cited]},
+        ),
+        (
+            cypher.CREATE_UNCITED_CLAIMS,
+            {"source_id": src.id, "rows": [r for r in claim_rows if r["id"] not in cited]},
+        ),
         (cypher.MERGE_ENTITIES, {"rows": [e.model_dump(mode="json") for e in doc.entities]}),
         (cypher.MERGE_PROPOSITIONS, {"rows": [p.model_dump(mode="json") for p in doc.propositions]}),
         (

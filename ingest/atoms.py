@@ -1,0 +1,461 @@
+"""Split a claim sentence into atoms: (intervention, effect, outcome[, population]), one per outcome.
+
+Rule-based and shallow on purpose: an *effect trigger* is an effect verb in any inflection
+("reducing", "resets"), a construction that states an effect ("relief from", "a promising
+treatment for", "rapid onset"), or an enabler ("allows individuals to detach from ...", "can help
+reset"). The outcome is the noun phrase after the trigger, up to a boundary word or punctuation,
+split on coordination ("cravings for alcohol and marijuana" gives two outcomes, "the intensity and
+frequency of cravings" gives "intensity of cravings" and "frequency of cravings"). A coordinated
+item headed by a participle carries its own effect ("leading to ... reduced relapse rates").
+
+The intervention is given by the caller (`ingest.claims` resolves "this"/"it" to it). Lexicons are
+in `ingest/data/atoms.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from kb.models import Atom
+
+MAX_OUTCOME_WORDS = 6
+_MAX_LIST_ITEM_WORDS = 4  # a comma-separated list item longer than this is not an outcome
+_MAX_LEAD_WORDS = 3  # adjectives and determiners between a verb and a construction that is its object
+_MAX_SUBJECT_WORDS = 4  # words before a change verb that can be its subject: "anxiety scores decreased"
+_NEGATION_REACH = 3  # words before a verb: "does not [usually] cause"
+_MAX_ADVERB_CHARS = 20  # "were [significantly] reduced"
+_SPACE = r"\s+"
+
+# Patterns used per sentence are compiled here: pysbd compiles many of its own and would evict
+# ours from the `re` module's cache.
+_CONSONANT_Y = re.compile(r"[^aeiou]y$")
+_COORDINATION = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&|and/or)\s+")
+_EXAMPLE = re.compile(r"\b[\w-]+\s+(?:like|such as|including)\s+")
+_COMMA = re.compile(r",\s*")
+_CONJ_LEAD = re.compile(r"(?:and|or)\s+")
+_LEADING_CONJ = re.compile(r"^\s*(?:and|or)\s+")
+_CONJ_INSIDE = re.compile(r"\s(?:and|or)\s")
+_IN_TO = re.compile(r"^(?:in|to)\s+")
+_FOR = re.compile(r"for\s")
+_PREPOSITION = re.compile(r"(?:from|into|with|on|to|in)\s")
+_AND_NEXT = re.compile(r"\band\s+(?=(?:to\s+)?\w)")
+_BY = re.compile(r"\s+by\b")
+_PUNCT = re.compile(r"[,;:.]")
+_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\b(?=[\w\s]*$)", re.IGNORECASE)
+_HARD_STOP = re.compile(r"[.;:!?()\[\]—–\"“”]|\s-\s")
+_LABEL = re.compile(r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,5}: ")  # "Rapid Onset of Action: ..."
+_ADJECTIVE = re.compile(r"[a-z-]+(?:id|ful|ive|ous|al|ic|ed|ent|ant|ible|able|ing)", re.IGNORECASE)
+_DETERMINERS = re.compile(
+    r"^(?:(?:the|a|an|this|these|that|those|its|their|his|her|your|our|my|some|any|overall|"
+    r"(?:the )?(?:brain|body|person|individual|patient)['’]s)\s+)+",
+    re.IGNORECASE,
+)
+# "helps [muscles] [relax]": a short noun phrase, then a bare verb that ends the clause
+_HELPED_CHANGE = re.compile(
+    r"((?:the |your |their |its )?[\w'’-]+(?: [\w'’-]+)??) ([a-z]+)\b(?=\s*(?:[,.;]|$|faster|better|more|naturally|quickly))"
+)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: re.Pattern[str]
+    effect_of: dict[str, str]  # lower-case verb form -> normalized effect
+    lemma_of: dict[str, str]  # lower-case verb form -> base form, for negated effects
+    constructions: list[tuple[re.Pattern[str], str, str]]
+    enablers: re.Pattern[str]
+    person: re.Pattern[str]
+    complement: re.Pattern[str]
+    boundaries: frozenset[str]
+    distributive: re.Pattern[str]
+    wrappers: re.Pattern[str]
+    tails: re.Pattern[str]
+    generic_list: re.Pattern[str]
+    ambiguous: frozenset[str]
+    changes: re.Pattern[str]
+    change_effect: dict[str, str]
+    comparatives: dict[str, str]
+    compounds: re.Pattern[str]
+    words: dict[str, frozenset[str]]  # small closed word classes: stop words, pronouns, "be"...
+    populations: frozenset[str]
+    population: re.Pattern[str]
+
+
+def _inflections(lemma: str) -> list[str]:
+    """Base, third person, -ing and -ed forms of a regular verb (particles kept: "acts on")."""
+    word, _, rest = lemma.partition(" ")
+    if _CONSONANT_Y.search(word):
+        third, ing, past = word[:-1] + "ies", word + "ing", word[:-1] + "ied"
+    elif word.endswith("e") and not word.endswith("ee"):
+        third, ing, past = word + "s", word[:-1] + "ing", word + "d"
+    else:
+        third = word + ("es" if word.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
+        ing, past = word + "ing", word + "ed"
+    return [f"{form} {rest}".strip() for form in (word, third, ing, past)]
+
+
+def _spaced(pattern: str) -> str:
+    return pattern.replace(" ?", r"\s?").replace(" ", _SPACE)
+
+
+def _bounded(body: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+def _words(fragments: list[str]) -> re.Pattern[str]:
+    return _bounded(
+        "|".join(_spaced(re.escape(f).replace("\\ ", " ")) for f in sorted(fragments, key=len, reverse=True))
+    )
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    raw = json.loads(resources.files("ingest.data").joinpath("atoms.json").read_text(encoding="utf-8"))
+    effect_of: dict[str, str] = {}
+    lemma_of: dict[str, str] = {}
+    for lemma, effect in raw["effect_verbs"].items():
+        for form in raw["irregular"].get(lemma) or _inflections(lemma):
+            effect_of.setdefault(form, effect)
+            lemma_of.setdefault(form, lemma)
+    change_effect = {form: effect for effect, forms in raw["changes"].items() for form in forms}
+    persons = "|".join(re.escape(p) for p in sorted(raw["persons"], key=len, reverse=True))
+    links = "|".join(re.escape(p) for p in sorted(raw["person_links"], key=len, reverse=True))
+    return _Lexicon(
+        verbs=_words(list(effect_of)),
+        effect_of=effect_of,
+        lemma_of=lemma_of,
+        constructions=[
+            (_bounded(_spaced(c["pattern"])), c["effect"], c["outcome"]) for c in raw["constructions"]
+        ],
+        enablers=_bounded(raw["enablers"]),
+        person=re.compile(rf"^(?:{persons})(?![\w'’-])(?:\s+({links})\b)?\s*", re.IGNORECASE),
+        complement=re.compile(
+            rf"^(?:to\s+)?({'|'.join(map(re.escape, raw['complement_verbs']))})\b\s*", re.IGNORECASE
+        ),
+        boundaries=frozenset(raw["boundaries"]),
+        distributive=re.compile(
+            rf"^([\w'’-]+(?:\s[\w'’-]+)?)\s+{_spaced(raw['distributive'])}\s+(.+)$", re.IGNORECASE
+        ),
+        tails=re.compile(rf"\s+(?:{_spaced('|'.join(raw['distributive_tails']))})$", re.IGNORECASE),
+        wrappers=re.compile(rf"^(?:{'|'.join(map(re.escape, raw['wrappers']))})\s+", re.IGNORECASE),
+        generic_list=re.compile(
+            rf"^(?:[\w'’-]+\s+){{0,2}}(?:{'|'.join(raw['generic_heads'])})\s+(?:such\s+as|like|including)\s+",
+            re.IGNORECASE,
+        ),
+        ambiguous=frozenset(raw["ambiguous_verbs"]),
+        changes=re.compile(
+            rf"(?<=\s)({_spaced('|'.join(sorted(change_effect, key=len, reverse=True)))})(?=\s+(?:in|by|after|within|for|"
+            r"significantly|dramatically|markedly|substantially|considerably|over|from|to|at|among|\d)\b|\s*[,.;]|\s*$)",
+            re.IGNORECASE,
+        ),
+        change_effect=change_effect,
+        comparatives=raw["comparatives"],
+        compounds=_words(raw["noun_compounds"]),
+        words={name: frozenset(values) for name, values in raw["words"].items()},
+        populations=frozenset(raw["populations"]),
+        population=re.compile(
+            rf"\b(?:in|for|among|of|helps?)\s+(?:many\s+|some\s+|most\s+)?"
+            rf"((?:(?:{'|'.join(raw['population_adjectives'])})\s+)?"
+            rf"(?:{'|'.join([*raw['populations'], 'patients', 'people', 'individuals'])}))\b"
+            rf"(?:\s+(?:{_spaced('|'.join(raw['population_links']))})\s+([^,.;:]+))?",
+            re.IGNORECASE,
+        ),
+    )
+
+
+def effect_of(verb: str) -> str | None:
+    """The normalized effect of an effect-verb form ("reducing" -> "reduces"), or None."""
+    return _lexicon().effect_of.get(" ".join(verb.lower().split()))
+
+
+def _cut(text: str) -> tuple[str, bool]:
+    """The phrase before the first boundary word, and whether a boundary ended it."""
+    kept: list[str] = []
+    for word in text.split():
+        bare = word.strip(",").lower()
+        # a gerund ends the phrase, unless it is its first word: "promotes healing"
+        gerund = kept and bare in _lexicon().effect_of and bare.endswith("ing")
+        if bare in _lexicon().boundaries or gerund:
+            return " ".join(kept), True
+        kept.append(word)
+        if word.endswith(","):
+            return " ".join(kept).rstrip(","), True
+    return " ".join(kept), False
+
+
+def _is_verb_start(text: str) -> bool:
+    lex = _lexicon()
+    first = text.split()[0].lower() if text.split() else ""
+    # A participle starts a noun phrase ("reduced relapse rates"), not a new verb phrase;
+    # "function scores" is a noun phrase although "function" can be a verb.
+    complement = lex.complement.match(text)
+    verb = complement is not None and complement.group(1).lower() not in lex.ambiguous
+    return (first in lex.effect_of and not first.endswith("ed")) or verb or bool(lex.enablers.match(first))
+
+
+def _coordinated(phrase: str) -> list[str]:
+    """Split "A, B and C" / "A and B of C" into items; stop at "and <verb>"."""
+    items: list[str] = []
+    for part in _COORDINATION.split(phrase):
+        part = part.strip()
+        if not part:
+            continue
+        if items and _is_verb_start(part):
+            break
+        items.append(part)
+    # "rapid and sustained effects": a lone adjective qualifies the last item, it is not an outcome.
+    items = [it for i, it in enumerate(items) if i == len(items) - 1 or not _ADJECTIVE.fullmatch(it)]
+    # "the intensity and frequency of cravings": the shared complement goes to every bare head.
+    if len(items) > 1 and " of " in items[-1]:
+        tail = items[-1][items[-1].index(" of ") :]
+        items = [it if " " in it.strip() else it + tail for it in items[:-1]] + items[-1:]
+    return items
+
+
+def _phrase_items(text: str) -> list[str]:
+    """Outcome phrases at the start of `text`: up to a boundary, with simple list continuation."""
+    segment = _HARD_STOP.split(text, maxsplit=1)[0]
+    segment = _DETERMINERS.sub("", segment.strip())
+    segment = _lexicon().generic_list.sub("", segment)  # "conditions such as X and Y": X and Y
+    dist = _lexicon().distributive.match(segment)
+    if dist and not _is_verb_start(dist.group(2)):
+        head = dist.group(1)
+        # "alcohol and drugs like marijuana": the example names the thing
+        named = _EXAMPLE.sub("", dist.group(2))
+        objects = _coordinated(_cut(named)[0])
+        if len(objects) > 1:
+            return [f"{_lexicon().tails.sub('', _DETERMINERS.sub('', o))} {head}" for o in objects]
+    chunks = _COMMA.split(segment)
+    kept, stopped = _cut(chunks[0])
+    pieces = [kept]
+    for i, chunk in enumerate(chunks[1:], start=1):
+        if stopped:
+            break
+        lead = _CONJ_LEAD.match(chunk)
+        later_conj = any(_CONJ_LEAD.match(c) for c in chunks[i + 1 :])
+        body, stopped = _cut(chunk[lead.end() :] if lead else chunk)
+        last = bool(_CONJ_INSIDE.search(body)) and len(body.split()) <= _MAX_LIST_ITEM_WORDS + 2
+        if not body or _is_verb_start(body):
+            break
+        if not (lead or last or (later_conj and len(body.split()) <= _MAX_LIST_ITEM_WORDS)):
+            break
+        pieces.append(body)
+        if lead or last:  # "A, B and C": the conjunction closes the list
+            break
+    return [item for piece in pieces for item in _coordinated(piece)]
+
+
+def _clean_outcome(item: str) -> str:
+    lex = _lexicon()
+    stop = lex.words["stop"]
+    text = _DETERMINERS.sub("", item.strip(" ,.'\"")).strip()
+    text = lex.wrappers.sub("", text)
+    text = _DETERMINERS.sub("", text)
+    words = text.split()
+    content = 0
+    for i, word in enumerate(words):
+        content += word.lower() not in stop
+        if content > MAX_OUTCOME_WORDS:
+            words = words[:i]
+            break
+    while words and words[-1].lower() in stop:
+        words.pop()
+    return " ".join(words).lower().replace("’", "'")
+
+
+def _atoms_from(text: str, effect: str) -> list[tuple[str, str]]:
+    """(effect, outcome) pairs for the phrase at the start of `text`; participle items keep their own."""
+    out: list[tuple[str, str]] = []
+    text = _LEADING_CONJ.sub("", text, count=1)
+    for item in _phrase_items(text):
+        first, _, rest = item.partition(" ")
+        item_effect = effect
+        if rest and first.lower().endswith("ed") and first.lower() in _lexicon().effect_of:
+            item_effect, item = _lexicon().effect_of[first.lower()], rest
+        elif rest and first.lower() in _lexicon().comparatives:  # "better mood", "less stiffness"
+            item_effect, item = _lexicon().comparatives[first.lower()], rest
+        outcome = _clean_outcome(item)
+        if outcome and outcome not in _lexicon().words["pronouns"]:
+            out.append((item_effect, outcome))
+    return out
+
+
+def _skip_person(text: str) -> str:
+    """Drop a person phrase opening an object: "a treatment for [individuals struggling with] addiction"."""
+    m = _lexicon().person.match(text)
+    return text[m.end() :] if m and m.group(1) else text
+
+
+def find_population(sentence: str) -> str | None:
+    """The population a sentence names: "adults", "veterans with PTSD", "patients with chronic pain"."""
+    for m in _lexicon().population.finditer(sentence):
+        noun, condition = " ".join(m.group(1).lower().split()), m.group(2)
+        condition = _clean_outcome(_cut(condition)[0]) if condition else ""
+        if noun.split()[-1] in _lexicon().populations or condition:
+            return f"{noun} with {condition}" if condition else noun
+    return None
+
+
+def _enabled(text: str) -> list[tuple[str, str]]:
+    """After "help/allow/enable": "[someone] (to) VERB object" or "for object"; effect "enables"."""
+    lex = _lexicon()
+    caused = _HELPED_CHANGE.match(text.lstrip())  # "helps muscles relax", "helps the body heal"
+    verb = caused.group(2).lower() if caused else ""
+    if caused and verb in lex.effect_of and not verb.endswith(("s", "ed", "ing")):
+        return [(lex.effect_of[verb], _clean_outcome(caused.group(1)))]
+    rest = lex.person.sub("", text.lstrip(), count=1) if lex.person.match(text.lstrip()) else text.lstrip()
+    rest = _IN_TO.sub("", rest, count=1)
+    if _FOR.match(rest):
+        return _atoms_from(rest[4:], "enables")
+
+    out: list[tuple[str, str]] = []
+    while (m := lex.complement.match(rest)) is not None:
+        after = rest[m.end() :]
+        if _CONJ_LEAD.match(after):  # "confront and process issues": the object comes later
+            rest = after.split(None, 1)[1]
+            continue
+        if _PREPOSITION.match(after):  # "detach from ingrained patterns"
+            items = _phrase_items(after.split(None, 1)[1] if " " in after else "")
+            outcome = _clean_outcome(f"{m.group(1)} {after.split()[0]} {items[0]}") if items else ""
+            if outcome:
+                out.append(("enables", outcome))
+        else:
+            found = [("enables", o) for _, o in _atoms_from(after, "enables")]
+            out += found or [("enables", m.group(1).lower())]
+        nxt = _AND_NEXT.search(after)
+        if nxt is None or not lex.complement.match(after[nxt.end() :]):
+            break
+        rest = after[nxt.end() :]
+    return out
+
+
+def _is_noun_use(sentence: str, start: int, form: str) -> bool:
+    # "support groups", "the emotional triggers": a determiner or adjective-like word comes first.
+    before = sentence[:start].split()
+    if not before or form.endswith("ing"):
+        return False
+    last = before[-1].lower()
+    return last in _lexicon().words["noun_markers"] or last.endswith(
+        ("'s", "’s")
+    )  # "the body's own repair processes"
+
+
+def _is_passive(sentence: str, start: int, end: int, form: str) -> bool:
+    if not form.endswith("ed"):
+        return False
+    before = [
+        w for w in sentence[:start].split()[-3:] if not w.lower().endswith("ly")
+    ]  # "were greatly reduced"
+    return bool(_BY.match(sentence, end)) or (bool(before) and before[-1].lower() in _lexicon().words["be"])
+
+
+def _construction_pairs(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    lex = _lexicon()
+    pairs: list[tuple[str, str]] = []
+    for pattern, effect, mode in lex.constructions:
+        for m in pattern.finditer(text):
+            taken.append(m.span())
+            after = text[m.end() :].lstrip()
+            if mode == "match":
+                pairs.append((effect, _clean_outcome(m.group())))
+            elif mode == "tail":  # "feel the effects": the verb is not part of the outcome
+                pairs.append((effect, _clean_outcome(m.group().split(None, 1)[1])))
+            elif mode == "last":  # "remained in remission"
+                pairs.append((effect, _clean_outcome(m.group().split()[-1])))
+            elif after and after.split()[0].lower() not in lex.effect_of:
+                pairs += _atoms_from(_skip_person(after), effect)
+    return pairs
+
+
+def _negated(text: str, start: int) -> bool:
+    """ "does not cause memory loss" states the opposite effect; "not only reduces" does not."""
+    before = [w.lower() for w in text[:start].split()[-_NEGATION_REACH:]]
+    negations = _lexicon().words["negations"]
+    return any(w in negations or w.endswith("n't") for w in before) and "only" not in before
+
+
+def _opens_object(text: str, verb_end: int, start: int) -> bool:
+    between = text[verb_end:start]
+    return start >= verb_end and not _PUNCT.search(between) and len(between.split()) <= _MAX_LEAD_WORDS
+
+
+def _verb_pairs(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    lex = _lexicon()
+    pairs: list[tuple[str, str]] = []
+    for m in lex.enablers.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            pairs += _enabled(text[m.end() :])
+    for m in lex.verbs.finditer(text):
+        form = " ".join(m.group().lower().split())
+        if any(s <= m.start() < e for s, e in taken) or _is_noun_use(text, m.start(), form):
+            continue
+        if lex.compounds.match(text, m.start()):
+            continue  # "support groups", "control group": a noun, not a verb
+        before = text[: m.start()].split()
+        if before and before[-1].lower() in lex.effect_of and form.endswith("ing"):
+            continue  # the object of the verb before it: "promotes healing"
+        if _is_passive(text, m.start(), m.end(), form):
+            pairs += _passive_pair(text, m.start(), lex.effect_of[form])
+            continue
+        if any(_opens_object(text, m.end(), s) for s, _ in taken):
+            continue  # "produced large reductions in symptoms": the construction states the effect
+        effect = f"does not {lex.lemma_of[form]}" if _negated(text, m.start()) else lex.effect_of[form]
+        pairs += _atoms_from(_skip_person(text[m.end() :].lstrip()), effect)
+    return pairs
+
+
+def _subject_phrase(text: str, end: int) -> str:
+    """The few words before `end` that can be a subject: "anxiety scores" in "... that anxiety scores"."""
+    stops = _lexicon().boundaries | _lexicon().words["clause_openers"]
+    before: list[str] = []
+    for word in reversed(text[:end].split()[-_MAX_SUBJECT_WORDS:]):
+        if word.lower().strip(",") in stops or word.endswith(","):
+            break
+        before.insert(0, word)
+    return _clean_outcome(" ".join(before))
+
+
+def _passive_pair(text: str, start: int, effect: str) -> list[tuple[str, str]]:
+    """ "Cravings were significantly reduced": the outcome is the subject before the auxiliary."""
+    aux = _AUXILIARY.search(text, 0, start)
+    if aux is None or aux.end() < start - _MAX_ADVERB_CHARS:
+        return []
+    outcome = _subject_phrase(text, aux.start())
+    return [(effect, outcome)] if outcome and outcome not in _lexicon().words["pronouns"] else []
+
+
+def _change_pairs(text: str) -> list[tuple[str, str]]:
+    """Outcome as subject of a change verb: "anxiety scores decreased in 79% of patients"."""
+    lex = _lexicon()
+    pairs: list[tuple[str, str]] = []
+    for m in lex.changes.finditer(text):
+        outcome = _subject_phrase(text, m.start())
+        if outcome and outcome not in lex.words["pronouns"]:
+            pairs.append((lex.change_effect[" ".join(m.group(1).lower().split())], outcome))
+    return pairs
+
+
+def extract_atoms(sentence: str, intervention: str, population: str | None = None) -> list[Atom]:
+    """Atoms of one claim sentence about `intervention` (a cleaned surface name)."""
+    label = _LABEL.match(sentence)
+    text = sentence
+    if label and label.group().split()[0].lower() not in _lexicon().effect_of:
+        text = " " * label.end() + sentence[label.end() :]  # "Facilitated Psychotherapy: ..." is a title
+    taken: list[tuple[int, int]] = []
+    pairs = _construction_pairs(text, taken) + _verb_pairs(text, taken) + _change_pairs(text)
+    first = text.split()[0].lower() if text.split() else ""
+    if first in _lexicon().comparatives:  # a list item "Better sleep and less stress"
+        pairs += _atoms_from(text, _lexicon().comparatives[first])
+    population = population or find_population(text)
+    subject = intervention.lower()
+    atoms: list[Atom] = []
+    seen: set[str] = set()
+    for effect, outcome in pairs:
+        if not outcome or outcome in seen or outcome == subject or outcome in subject:
+            continue
+        seen.add(outcome)
+        atoms.append(Atom(intervention=intervention, effect=effect, outcome=outcome, population=population))
+    return atoms

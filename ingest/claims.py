@@ -1,0 +1,291 @@
+"""Find check-worthy health claims in an article's text.
+
+`ClaimDetector` is the interface; `RuleClaimDetector` is the default: deterministic, offline, fast.
+It reads the article as sentences (`ingest.sentences`) and keeps a sentence when
+
+1. it is not a heading, a question, or one of the non-claims of `ingest/data/claims.json`
+   (disclaimer, call to action, service or pricing, advice, navigation, "people ask whether");
+2. its subject is a *promoted* intervention: the article's main intervention (most mentioned, title
+   and headings counting double), one named in a heading or a short list item ("1. Magnesium"),
+   or one mentioned at least half as often. Drugs named as substances of abuse ("alcohol and
+   marijuana", "cravings for cannabis") do not count. The subject is
+   - named in the sentence (or in its "Label:" lead-in; in a list item, any named treatment), or
+   - pointed back to, right after a sentence about it: "This/It/This process ...", an opening
+     "By <verb>ing ...", "Many patients ...", "Side effects/Results ...", or in the same
+     paragraph a definite subject that names nothing else ("The extra oxygen ..."), or
+   - left out, and then it is the main intervention: a list item that starts with an effect verb
+     ("Reduces inflammation"), "Side effects are mild", "six infusions bring relief".
+   Sentences about anything else are background ("Substance abuse often co-occurs with depression");
+3. it states an effect: at least one atom (`ingest.atoms`), or a safety or onset statement.
+
+    confidence = subject weight (named 0.55, pointed back 0.45, left out 0.35)
+               + 0.15 per atom (at most two) + 0.1 if it carries a hedge, booster or vague attribution
+               (capped at 0.95)
+
+Cues come from `ingest.cues`; `citation_status` stays at its default: the citation linker sets it
+(`status_from` is the rule it should apply).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Protocol
+
+from ingest.atoms import effect_of, extract_atoms
+from ingest.cues import detect_cues
+from ingest.entities import Mention, find_generic_interventions, find_mentions
+from ingest.sentences import Sentence, split_sentences
+from kb.models import CitationStatus, Claim, ClaimKind, Cues, EntityKind
+
+_LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")  # "Rapid Onset of Action: ..."
+_ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w'’]*[ -]){1,6}[A-Za-z][\w'’]*) \(([A-Z][A-Za-z]{1,6}\+?)\)")
+_WORD_PARTS = re.compile(r"[ -]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}\+?s?")  # "HBOT", "NAD+", "MSCs"
+_PROMOTED_SHARE = 0.5
+_ABUSE_WINDOW = 30  # characters around a mention read to tell a drug of abuse from a treatment
+_MAX_ITEM_HEADING_WORDS = 4
+_SUBJECT_WEIGHT = {"named": 0.55, "anaphora": 0.45, "elided": 0.35}
+
+
+class ClaimDetector(Protocol):
+    def detect(self, text: str, source_id: str) -> list[Claim]: ...
+
+
+def status_from(cues: Cues, has_citation: bool) -> CitationStatus:
+    """Cited if a reference is attached, else vague if the wording leans on unnamed research."""
+    if has_citation:
+        return CitationStatus.CITED
+    return CitationStatus.VAGUE if cues.attribution == "vague" else CitationStatus.MISSING
+
+
+@dataclass(frozen=True)
+class _Rules:
+    reject: re.Pattern[str]
+    anaphora: re.Pattern[str]
+    not_intervention: frozenset[str]
+    means_clause: re.Pattern[str]
+    abuse_before: re.Pattern[str]
+    abuse_after: re.Pattern[str]
+    experiencers: re.Pattern[str]
+    delivery: re.Pattern[str]
+    definite: re.Pattern[str]
+    topic_subjects: re.Pattern[str]
+    kinds: list[tuple[ClaimKind, re.Pattern[str]]]
+    mechanism: re.Pattern[str]
+
+
+@cache
+def _rules() -> _Rules:
+    raw = json.loads(resources.files("ingest.data").joinpath("claims.json").read_text(encoding="utf-8"))
+    reject = [f for group in raw["reject"].values() for f in group]
+    return _Rules(
+        reject=re.compile("|".join(f"(?:{f})" for f in reject), re.IGNORECASE),
+        anaphora=re.compile(raw["anaphora"], re.IGNORECASE),
+        not_intervention=frozenset(raw["anaphora_not_intervention"]),
+        means_clause=re.compile(raw["means_clause"], re.IGNORECASE),
+        abuse_before=re.compile(raw["abuse_before"], re.IGNORECASE),
+        abuse_after=re.compile(raw["abuse_after"], re.IGNORECASE),
+        experiencers=re.compile(raw["experiencers"], re.IGNORECASE),
+        delivery=re.compile(raw["delivery"], re.IGNORECASE),
+        definite=re.compile(raw["definite"], re.IGNORECASE),
+        topic_subjects=re.compile(raw["topic_subjects"], re.IGNORECASE),
+        kinds=[(ClaimKind(k), re.compile(p, re.IGNORECASE)) for k, p in raw["kinds"]],
+        mechanism=re.compile(raw["mechanism_terms"], re.IGNORECASE),
+    )
+
+
+@dataclass(frozen=True)
+class _Article:
+    """What the whole text says about its interventions."""
+
+    promoted: frozenset[str]  # canonical names
+    main_surface: str | None  # how the article most often names its main intervention
+    acronyms: dict[str, str]  # "KAP" -> "ketamine-assisted psychotherapy"
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """Acronyms the text defines: "Ketamine-Assisted Psychotherapy (KAP)"."""
+    out: dict[str, str] = {}
+    for m in _ACRONYM_DEF.finditer(text):
+        letters = [c for c in m.group(2) if c.isupper()]
+        parts = _WORD_PARTS.split(m.group(1))[-len(letters) :]
+        initials = [p[:1].upper() for p in parts]
+        if initials == letters:
+            words = m.group(1).split()
+            long_form = " ".join(words[-len(" ".join(parts).split()) :])
+            out.setdefault(m.group(2), long_form.lower())
+    return out
+
+
+def _interventions(text: str) -> list[Mention]:
+    """Treatments named in `text`; "alcohol and marijuana", "cravings for cannabis" name drugs of abuse."""
+    rules = _rules()
+    known = [
+        m
+        for m in find_mentions(text)
+        if m.kind == EntityKind.INTERVENTION
+        and not rules.abuse_before.search(text, max(0, m.start - _ABUSE_WINDOW), m.start)
+        and not rules.abuse_after.match(text[m.end : m.end + _ABUSE_WINDOW])
+    ]
+    generic = [
+        g
+        for g in find_generic_interventions(text)
+        if not any(g.start < k.end and k.start < g.end for k in known)
+    ]
+    return sorted(known + generic, key=lambda m: m.start)
+
+
+def _surface(mention: Mention, acronyms: dict[str, str]) -> str:
+    """How an atom names the intervention: as written, an acronym with what it stands for."""
+    surface = " ".join(mention.surface.split())
+    if _ACRONYM.fullmatch(surface):
+        long_form = acronyms.get(surface, mention.name)
+        return surface.lower() if long_form == surface.lower() else f"{long_form} ({surface})"
+    return surface.lower().replace("’", "'")
+
+
+def _article(sentences: list[Sentence], text: str) -> _Article:
+    counts: Counter[str] = Counter()
+    surfaces: Counter[tuple[str, str]] = Counter()
+    in_headings: set[str] = set()
+    acronyms = _acronyms(text)
+    for s in sentences:
+        # a numbered one-line item ("1. Magnesium") heads a section of a list article
+        heading = s.is_heading or (s.is_bullet and len(s.text.split()) <= _MAX_ITEM_HEADING_WORDS)
+        for m in _interventions(s.text):
+            counts[m.name] += 2 if heading or s is sentences[0] else 1
+            surfaces[(m.name, _surface(m, acronyms))] += 1
+            if heading:
+                in_headings.add(m.name)
+    if not counts:
+        return _Article(frozenset(), None, acronyms)
+    main, top = counts.most_common(1)[0]
+    promoted = {main} | in_headings | {n for n, c in counts.items() if c >= _PROMOTED_SHARE * top}
+    main_surface = max((n for n in surfaces if n[0] == main), key=lambda n: surfaces[n])[1]
+    return _Article(frozenset(promoted), main_surface, acronyms)
+
+
+def _kind(sentence: str, outcomes: list[str]) -> ClaimKind:
+    rules = _rules()
+    for kind, pattern in rules.kinds:
+        if pattern.search(sentence):
+            return kind
+    if outcomes and all(rules.mechanism.search(o) for o in outcomes):
+        return ClaimKind.MECHANISM
+    return ClaimKind.EFFICACY
+
+
+def _points_back(body: str) -> bool:
+    m = _rules().anaphora.match(body)
+    if m is None:
+        return False
+    following = body[m.end() :].split()
+    return not (following and following[0].lower().strip(",.") in _rules().not_intervention)
+
+
+def _continues_topic(body: str, same_paragraph: bool) -> bool:
+    """A sentence whose subject can only be the intervention just discussed."""
+    rules = _rules()
+    if _points_back(body) or rules.means_clause.match(body) or rules.experiencers.match(body):
+        return True
+    if rules.topic_subjects.match(body):
+        return True
+    # "The extra oxygen dissolves ...": a definite subject that names nothing else, same paragraph
+    head = " ".join(body.split()[:4])
+    return same_paragraph and bool(rules.definite.match(body)) and not find_mentions(head)
+
+
+def _starts_with_effect(text: str) -> bool:
+    """A list item that leaves its subject out: "Reduces inflammation", "Boosts energy: ..."."""
+    first = text.split()[0].strip(",:") if text.split() else ""
+    return first[:1].isupper() and first.endswith("s") and effect_of(first) is not None
+
+
+def _subject(
+    body: str, label: str, article: _Article, previous: str | None, bullet: bool, same_paragraph: bool
+) -> tuple[str | None, str]:
+    """The intervention a sentence is about, and how it was found (see the module docstring)."""
+    for part in (body, label):
+        named = [m for m in _interventions(part) if m.name in article.promoted]
+        if named:
+            return _surface(named[0], article.acronyms), "named"
+    if bullet:  # list items name products and ingredients the article may mention only once
+        named = _interventions(body) or _interventions(label)
+        if named:
+            return _surface(named[0], article.acronyms), "named"
+    if previous and _continues_topic(body, same_paragraph):
+        return previous, "anaphora"
+    # "Reduces inflammation", "Side effects are mild", "a series of six infusions brings relief"
+    rules = _rules()
+    elided = _starts_with_effect(label) or _starts_with_effect(body)
+    elided = elided or bool(rules.topic_subjects.match(body) or rules.delivery.match(body))
+    if article.main_surface and elided:
+        return article.main_surface, "elided"
+    return None, ""
+
+
+def _heading_topic(heading: str, article: _Article) -> str | None:
+    """What "It"/"This therapy" right under a heading means: the treatment it names, or the main
+    one, unless the heading is about something else ("What Is Depression?")."""
+    named = _interventions(heading)
+    promoted = [m for m in named if m.name in article.promoted]
+    if promoted:
+        return _surface(promoted[0], article.acronyms)
+    if named or any(m.kind == EntityKind.CONDITION for m in find_mentions(heading)):
+        return None
+    return article.main_surface
+
+
+def _confidence(how: str, atoms: int, cues: Cues) -> float:
+    score = _SUBJECT_WEIGHT[how] + 0.15 * min(atoms, 2)
+    score += 0.1 if (cues.hedges or cues.boosters or cues.attribution) else 0.0
+    return round(min(score, 0.95), 2)
+
+
+class RuleClaimDetector:
+    """The default `ClaimDetector`: rules and lexicons only (see the module docstring)."""
+
+    def detect(self, text: str, source_id: str) -> list[Claim]:
+        sentences = split_sentences(text)
+        article = _article(sentences, text)
+        claims: list[Claim] = []
+        previous: str | None = None  # the subject of the sentence before, for "This/It"
+        paragraph = -1
+        for s in sentences:
+            same_paragraph, paragraph = s.paragraph == paragraph, s.paragraph
+            if s.is_heading:
+                previous = _heading_topic(s.text, article)
+                continue
+            label_match = _LABEL.match(s.text)
+            label = label_match.group()[:-2] if label_match else ""
+            body = s.text[label_match.end() :] if label_match else s.text
+            if s.is_question or _rules().reject.search(s.text):
+                previous = None
+                continue
+            subject, how = _subject(body, label, article, previous, s.is_bullet, same_paragraph)
+            previous = subject
+            if subject is None:
+                continue
+            atoms = extract_atoms(s.text, subject)
+            kind = _kind(s.text, [a.outcome for a in atoms])
+            if not atoms and kind not in (ClaimKind.SAFETY, ClaimKind.ONSET):
+                continue
+            cues = detect_cues(s.text)
+            claims.append(
+                Claim(
+                    source_id=source_id,
+                    text=s.text,
+                    start=s.start,
+                    end=s.end,
+                    kind=kind,
+                    confidence=_confidence(how, len(atoms), cues),
+                    cues=cues,
+                    atoms=atoms,
+                )
+            )
+        return claims

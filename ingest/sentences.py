@@ -1,0 +1,151 @@
+"""Sentence segmentation of extracted article text, with exact character offsets.
+
+Extracted web text is a sequence of lines: headings, paragraphs, list items, navigation. Each line
+(or run of soft-wrapped lines) is a *unit*; a unit's leading bullet marker is dropped, and pysbd
+splits the rest into sentences. pysbd knows abbreviations ("et al.", "e.g.", "Dr.", "vs."), decimals
+("2.5 mg") and initials, but it may rewrite whitespace and does not split after a superscript
+citation flattened into the text ("conditions.1,2 Next"), so every segment is re-located in the
+original text and such citations are split off here, staying with the sentence they support.
+A unit with no sentence end inside it (a heading, a one-sentence paragraph) skips pysbd, which
+is the slow part.
+
+Invariant: for every sentence, `text[s.start:s.end] == s.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import pysbd  # type: ignore[import-untyped]
+from pydantic import BaseModel, ConfigDict
+
+_BULLET = re.compile(r"[ \t]*(?:[•●▪◦‣∙·○■□➢➤►✓✔\-–—*+]|\(?\d{1,2}[.)]|\(?[a-h]\))[ \t]+")
+_TERMINAL = ".!?…;,"
+_LINE = re.compile(r"[^\n]+")
+_INNER_END = re.compile(r"[.!?…][\"'”’)\]]*\d*\s+\S")  # a possible sentence end before more text
+# A sentence end followed by superscript citation numbers, then the next sentence's capital.
+_SUPERSCRIPT_END = re.compile(
+    r"(?<=[a-z%)\]][.!?])(?:\d{1,3}(?:[,–-]\d{1,3})*|\[\d{1,3}(?:[,–-]\d{1,3})*\])(?=\s+[\"“(]?[A-Z])"
+)
+_MAX_HEADING_WORDS = 15
+_MAX_LEAD_IN_WORDS = 6  # a longer line ending in ":" introduces a list; it is not a heading
+_SAME_LENGTH_SPACES = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u00a0": " "})
+
+
+class Sentence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: int
+    end: int
+    paragraph: int  # index of the line (or soft-wrapped run of lines) the sentence is in
+    is_heading: bool = False
+    is_bullet: bool = False
+    is_question: bool = False
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _units(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank line, joining soft-wrapped continuation lines."""
+    spans = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
+    current: tuple[int, int] | None = None
+    for start, end in spans:
+        if current is not None and _continues(text[current[0] : current[1]], text[start:end]):
+            current = (current[0], end)
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current
+
+
+def _continues(previous: str, line: str) -> bool:
+    # Hard-wrapped prose: the line before stops mid-sentence and this one starts in lower case.
+    prev, head = previous.rstrip(), line.lstrip()
+    return bool(prev) and prev[-1] not in _TERMINAL + ":" and head[:1].islower() and len(prev) > 40
+
+
+def _locate(unit: str, piece: str, cursor: int) -> tuple[int, int] | None:
+    """Span of `piece` in `unit` from `cursor`, tolerating whitespace that pysbd rewrote."""
+    piece = piece.strip()
+    if not piece:
+        return None
+    found = unit.find(piece, cursor)
+    if found >= 0:
+        return found, found + len(piece)
+    chars = [c for c in piece if not c.isspace()]
+    i, start = cursor, None
+    for c in chars:
+        while i < len(unit) and unit[i].isspace():
+            i += 1
+        if i >= len(unit) or unit[i] != c:
+            return None
+        start = i if start is None else start
+        i += 1
+    return (start, i) if start is not None else None
+
+
+def _split_superscripts(unit: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for m in _SUPERSCRIPT_END.finditer(unit, start, end):
+        yield start, m.end()
+        start = m.end()
+        while start < end and unit[start].isspace():
+            start += 1
+    yield start, end
+
+
+def _segments(unit: str) -> Iterator[tuple[int, int]]:
+    if not _INNER_END.search(unit):  # one sentence (or a heading): no need to ask pysbd
+        start = len(unit) - len(unit.lstrip())
+        yield from _split_superscripts(unit, start, len(unit.rstrip()))
+        return
+    cursor = 0
+    for piece in _segmenter().segment(unit):
+        span = _locate(unit, piece, cursor)
+        if span is None:
+            continue  # pysbd rewrote it beyond recognition; the remainder is caught below
+        yield from _split_superscripts(unit, *span)
+        cursor = span[1]
+    rest = unit[cursor:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        yield cursor + lead, len(unit.rstrip())
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    for paragraph, (u_start, u_end) in enumerate(_units(text)):
+        unit = text[u_start:u_end].translate(_SAME_LENGTH_SPACES)
+        bullet = _BULLET.match(unit)
+        body_start = bullet.end() if bullet else 0
+        body = " " * body_start + unit[body_start:]  # blank the marker, keep offsets
+        spans = [(s, e) for s, e in _segments(body) if body[s:e].strip()]
+        for s, e in spans:
+            sentence = text[u_start + s : u_start + e]
+            words = sentence.split()
+            heading = (
+                len(spans) == 1
+                and not bullet
+                and len(words) <= _MAX_HEADING_WORDS
+                and sentence.rstrip()[-1] not in ".!;,…"
+                and not (sentence.rstrip().endswith(":") and len(words) > _MAX_LEAD_IN_WORDS)
+            )
+            out.append(
+                Sentence(
+                    text=sentence,
+                    start=u_start + s,
+                    end=u_start + e,
+                    paragraph=paragraph,
+                    is_heading=heading,
+                    is_bullet=bullet is not None,
+                    is_question=sentence.rstrip().endswith("?"),
+                )
+            )
+    return out

@@ -1,0 +1,94 @@
+"""`kb extract`, `kb ingest`, `kb claims`, `kb sources`, `kb cues` on the real engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.settings import get_settings
+from kb.store import GraphStore
+from ui.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def run(store: GraphStore):  # type: ignore[no-untyped-def]
+    """Invoke the CLI in-process against the test session's engine (KB_HOME from conftest)."""
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_extract_json_has_text_claims_spans_and_citations(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("extract", str(EXAMPLES / "000_f39786077406e4d9.txt"), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["claims"], "the sample article has claims"
+    for claim in data["claims"]:
+        assert data["text"][claim["start"] : claim["end"]] == claim["text"]
+        assert claim["citation_status"] in {"cited", "vague", "missing"}
+        assert set(claim["cues"]) == {"hedges", "boosters", "attribution"}
+        assert isinstance(claim["citations"], list)
+        assert claim["grade"] is None or isinstance(claim["grade"], str)
+
+
+def test_extract_of_a_missing_file_is_one_line(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("extract", "no-such-file.txt")
+    assert result.exit_code == 1
+    assert "no-such-file.txt" in result.output and "Traceback" not in result.output
+
+
+def test_ingest_examples_then_again_creates_nothing(run, store: GraphStore) -> None:  # type: ignore[no-untyped-def]
+    first = run("ingest", "--offline", "-q", str(EXAMPLES))
+    assert first.exit_code == 0, first.output
+    assert "2 documents (2 new), 0 failed" in first.output
+    counts = store.counts()
+    assert counts.nodes["Source"] == 2 and counts.nodes["Claim"] > 20
+    again = run("ingest", "--offline", "-q", str(EXAMPLES))
+    assert "2 documents (0 new)" in again.output
+    assert store.counts() == counts
+
+
+def test_a_bad_item_does_not_stop_the_batch(run, store: GraphStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    binary = tmp_path / "blob.html"
+    binary.write_bytes(bytes(range(256)) * 8)
+    result = run(
+        "ingest", "--offline", "-q", str(empty), str(binary), str(EXAMPLES / "001_b750dc06294786e6.txt")
+    )
+    assert result.exit_code == 1
+    assert "1 documents (1 new), 2 failed" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and "empty.txt" in errors[0] and "blob.html" in errors[1]
+    assert store.counts().nodes["Source"] == 1
+
+
+def test_ingest_from_stdin_and_list_claims(run) -> None:  # type: ignore[no-untyped-def]
+    text = "Zorblax drops\n\nStudies show that zorblax drops cure insomnia in one night.\n"
+    result = run("ingest", "--offline", "-q", "-", stdin=text.encode())
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run("claims", "--json", "--status", "vague").output)
+    assert listed["total"] == 1
+    [claim] = listed["claims"]
+    assert "cure" in " ".join(claim["boosters"]) and claim["grade"] == "none"
+    assert "Zorblax drops" in run("sources").output
+
+
+def test_cues_reads_lines_and_prints_json_lines(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("cues", stdin="This may help.\nIt is clinically proven.\n\n")
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert len(lines) == 3
+    assert any("may" in h for h in lines[0]["hedges"])
+    assert lines[1]["boosters"]
+    assert lines[2] == {"hedges": [], "boosters": [], "attribution": None}

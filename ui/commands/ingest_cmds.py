@@ -1,0 +1,162 @@
+"""`kb extract`, `kb ingest`, `kb claims`, `kb sources`, `kb cues`: articles in, claims out."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ingest import cues_cli, evidence
+from ingest.errors import IngestError
+from ingest.export import analysis_json
+from ingest.pipeline import analyse_inputs
+from kb.views import ClaimFilter
+from ui import workflows
+from ui.commands.common import open_store, print_json, settings, table
+
+
+@click.command("extract")
+@click.argument("input_", metavar="INPUT")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the full JSON (text, claims, citations, grades)."
+)
+@click.option(
+    "--resolve",
+    "resolve_works",
+    is_flag=True,
+    help="Look up the cited works before grading (uses the network).",
+)
+def extract_cmd(input_: str, as_json: bool, resolve_works: bool) -> None:
+    """Find the claims, citations and grades of one INPUT (URL, file or -) without touching the graph.
+
+    Cited works are not looked up unless --resolve is given, so grades then treat them as
+    unverified.
+    """
+    cfg = settings()
+    results = list(analyse_inputs([input_], cfg))
+    if not results:
+        raise IngestError(f"{input_}: nothing to read")
+    [(_, outcome)] = results
+    if isinstance(outcome, IngestError):
+        raise outcome
+    doc = evidence.complete(outcome.document, cfg, offline=not resolve_works)
+    data = analysis_json(outcome, doc.assessments)
+    if as_json:
+        print_json(data)
+        return
+    click.echo(f"{data['source']['title']} — {len(data['claims'])} claims")
+    rows = [{"status": c["citation_status"], "grade": c["grade"], "claim": c["text"]} for c in data["claims"]]
+    table(rows, ["status", "grade", "claim"], {"claim": 100})
+
+
+@click.command("ingest")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--list", "as_list", is_flag=True, help="Treat each INPUT file as a list of inputs, one per line."
+)
+@click.option("--offline", is_flag=True, help="Do not look up cited works (they stay unresolved).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest_cmd(inputs: tuple[str, ...], as_list: bool, offline: bool, quiet: bool) -> None:
+    """Read articles (URLs, files, directories, lists, - for stdin) into the graph.
+
+    Each document is written in one transaction; an input that fails is reported on one line
+    and the batch goes on. The exit status is 1 when any input failed.
+    """
+    cfg = settings()
+    with open_store() as store:
+        report = workflows.ingest_batch(
+            store,
+            cfg,
+            inputs,
+            as_list=as_list,
+            offline=offline or cfg.offline,
+            progress=not quiet,
+            stdin=sys.stdin.buffer,
+            on_error=lambda message: click.echo(f"error: {message}", err=True),
+        )
+    t = report.totals()
+    click.echo(
+        f"{t['documents']} documents ({t['new']} new), {t['failed']} failed; "
+        f"{t['claims']} claims: {t['cited']} cited, {t['vague']} vague, {t['missing']} missing"
+    )
+    if report.failed:
+        sys.exit(1)
+
+
+@click.command("claims")
+@click.option("--source", "source_id", help="Only claims of this source id.")
+@click.option("--status", type=click.Choice(["cited", "vague", "missing"]), help="Only this citation status.")
+@click.option("--grade", help="Only this grade (high, moderate, low, very low, none, not graded).")
+@click.option("--intervention", help="Only claims about this normalized intervention (e.g. ketamine).")
+@click.option("--search", help="Only claims whose text contains this (case-insensitive).")
+@click.option("--page", default=0, show_default=True, help="Page number, from 0.")
+@click.option("--page-size", default=50, show_default=True, help="Claims per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def claims_cmd(
+    source_id: str | None,
+    status: str | None,
+    grade: str | None,
+    intervention: str | None,
+    search: str | None,
+    page: int,
+    page_size: int,
+    as_json: bool,
+) -> None:
+    """List claims in the graph, worst supported first."""
+    flt = ClaimFilter(
+        source_id=source_id, status=status, grade=grade, intervention=intervention, search=search
+    )
+    with open_store() as store:
+        result = store.list_claims(flt, page=page, page_size=page_size)
+    if as_json:
+        print_json(
+            {
+                "total": result.total,
+                "page": page,
+                "claims": [
+                    {**row.model_dump(exclude={"atoms_json"}), "atoms": row.atoms, "grade": row.grade_label}
+                    for row in result.rows
+                ],
+            }
+        )
+        return
+    if not result.rows:
+        click.echo("no claims match; ingest articles with `kb ingest PATH-OR-URL`")
+        return
+    rows = [
+        {"id": r.id, "status": r.citation_status, "grade": r.grade_label, "claim": r.text}
+        for r in result.rows
+    ]
+    table(rows, ["id", "status", "grade", "claim"], {"claim": 90})
+    click.echo(f"page {page}: {len(result.rows)} of {result.total} claims")
+
+
+@click.command("sources")
+@click.option("--all-versions", is_flag=True, help="Include superseded versions.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def sources_cmd(all_versions: bool, as_json: bool) -> None:
+    """List ingested articles, newest first."""
+    with open_store() as store:
+        rows = store.list_sources(latest_only=not all_versions, page_size=500)
+    if as_json:
+        print_json([r.model_dump() for r in rows])
+        return
+    if not rows:
+        click.echo("no articles yet; try `kb ingest examples/`")
+        return
+    table(
+        [r.model_dump() for r in rows],
+        ["id", "title", "claim_count", "cited_count", "ingested_at"],
+        {"title": 60},
+    )
+
+
+@click.command("cues")
+def cues_cmd() -> None:
+    """Read one sentence per line on stdin; print its hedges, boosters and attribution as JSON lines."""
+    cues_cli.run(sys.stdin, sys.stdout)
+
+
+def register(cli: click.Group) -> None:
+    for command in (extract_cmd, ingest_cmd, claims_cmd, sources_cmd, cues_cmd):
+        cli.add_command(command)

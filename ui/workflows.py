@@ -1,0 +1,207 @@
+"""What the CLI and the app both do: analyse inputs with `ingest`, write them through `kb`.
+
+`ingest` never talks to the database, and `kb` never imports `ingest`; the few steps that need
+both — ingest a batch, check one pasted article — live here, shared by `kb ingest` and the
+"Check an article" page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from tqdm import tqdm
+
+from ingest import evidence
+from ingest.errors import IngestError
+from ingest.fetch import Fetched, fetch
+from ingest.http import make_session
+from ingest.inputs import expand_inputs
+from ingest.mediatypes import DOCUMENT_TYPES, effective_type, type_for_suffix
+from ingest.pipeline import BatchReport, ItemReport, analyse_fetched, analyse_inputs, report_for
+from ingest.resolve import Endpoints
+from kb.errors import KBError
+from kb.models import Claim, Document
+from kb.settings import Settings
+from kb.store import GraphStore
+
+StageCallback = Callable[[str, str], None]
+
+
+def _store_document(
+    store: GraphStore, settings: Settings, doc: Document, *, offline: bool, endpoints: Endpoints | None = None
+) -> tuple[Document, bool]:
+    doc = evidence.complete(doc, settings, offline=offline, endpoints=endpoints)
+    result = store.write_document(doc)
+    return doc, result.created
+
+
+def ingest_batch(
+    store: GraphStore,
+    settings: Settings,
+    args: Iterable[str],
+    *,
+    as_list: bool = False,
+    offline: bool | None = None,
+    progress: bool = True,
+    stdin: BinaryIO | None = None,
+    on_error: Callable[[str], None] | None = None,
+    endpoints: Endpoints | None = None,
+) -> BatchReport:
+    """Ingest every input; a bad one is reported and skipped, each document is one transaction."""
+    args = list(args)
+    offline = settings.offline if offline is None else offline
+    total = len(expand_inputs(args, as_list=as_list))
+    report = BatchReport()
+    bar = tqdm(total=total, unit="doc", disable=not progress or total < 2, leave=False)
+    for locator, outcome in analyse_inputs(args, settings, as_list=as_list, stdin=stdin):
+        bar.update(1)
+        if isinstance(outcome, IngestError):
+            report.items.append(ItemReport(locator=locator, error=str(outcome)))
+        else:
+            try:
+                doc, created = _store_document(
+                    store, settings, outcome.document, offline=offline, endpoints=endpoints
+                )
+                report.items.append(report_for(locator, doc, created))
+            except KBError as e:
+                report.items.append(ItemReport(locator=locator, error=f"{locator}: {e}"))
+        if on_error and report.items[-1].error:
+            on_error(report.items[-1].error)
+    bar.close()
+    return report
+
+
+@dataclass
+class CheckResult:
+    source_id: str
+    created: bool
+    claims: int
+    cited: int
+    vague: int
+    missing: int
+    errors: list[str] = field(default_factory=list)
+
+
+def _pasted(text: str) -> Fetched:
+    return Fetched(url="pasted text", final_url="-", content_type="text/plain", body=text.encode("utf-8"))
+
+
+def _uploaded(data: bytes, filename: str) -> Fetched:
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    content_type = effective_type(type_for_suffix(suffix), data[:2048])
+    if content_type not in DOCUMENT_TYPES:
+        raise IngestError(
+            f"{filename}: cannot read {content_type}; upload an HTML, text, Markdown or PDF file"
+        )
+    return Fetched(url=filename, final_url="-", content_type=content_type, body=data)
+
+
+def check_article(
+    store: GraphStore,
+    settings: Settings,
+    *,
+    text: str | None = None,
+    url: str | None = None,
+    data: bytes | None = None,
+    filename: str | None = None,
+    on_stage: StageCallback | None = None,
+) -> CheckResult:
+    """Analyse one article from pasted text, a URL or an uploaded file, and store it."""
+    say = on_stage or (lambda stage, message: None)
+    if url:
+        say("fetch", f"fetching {url}")
+        fetched = fetch(url.strip(), settings)
+    elif data is not None:
+        fetched = _uploaded(data, filename or "upload")
+    elif text and text.strip():
+        fetched = _pasted(text)
+    else:
+        raise IngestError("nothing to check: paste the article's text, give its URL or upload a file")
+    say("extract", "extracting the main text")
+    analysis = analyse_fetched(fetched)
+    doc = analysis.document
+    say("claims", f"{len(doc.claims)} claims found")
+    say("citations", f"{len(doc.citations)} citations attached, {len(doc.works)} works named")
+    say("resolve", "looking up cited works" if not settings.offline else "offline: works stay unresolved")
+    doc = evidence.complete(doc, settings, offline=settings.offline)
+    say("grade", "grading the evidence for each claim")
+    created = store.write_document(doc).created
+    counts = report_for(fetched.url, doc, created)
+    return CheckResult(
+        source_id=doc.source.id,
+        created=created,
+        claims=counts.claims,
+        cited=counts.cited,
+        vague=counts.vague,
+        missing=counts.missing,
+    )
+
+
+# --- evidence over the whole graph ---------------------------------------------------------------
+
+
+def regrade(
+    store: GraphStore, claim_ids: list[str] | None = None, *, batch: int = 500, progress: bool = False
+) -> int:
+    """Grade claims again from what the graph holds (all claims when `claim_ids` is None)."""
+    done = 0
+    bar = tqdm(unit="claim", disable=not progress, leave=False)
+
+    def grade(claims: list[Claim]) -> None:
+        nonlocal done
+        citations, works = store.claim_evidence([c.id for c in claims])
+        store.write_assessments(evidence.grade_claims(claims, citations, works))
+        done += len(claims)
+        bar.update(len(claims))
+
+    if claim_ids is not None:
+        for i in range(0, len(claim_ids), batch):
+            grade(store.claims_by_id(claim_ids[i : i + batch]))
+    else:
+        after = ""
+        while claims := store.claims_page(after=after, limit=batch):
+            grade(claims)
+            after = claims[-1].id
+    bar.close()
+    return done
+
+
+@dataclass
+class ResolveReport:
+    looked_up: int = 0
+    resolved: int = 0
+    unresolved: int = 0
+    regraded: int = 0
+
+
+def resolve_pending(
+    store: GraphStore,
+    settings: Settings,
+    *,
+    retry_unresolved: bool = False,
+    batch: int = 50,
+    progress: bool = True,
+    endpoints: Endpoints | None = None,
+) -> ResolveReport:
+    """Look up every pending work in the graph, a batch at a time (safe to stop and run again)."""
+    statuses = ["pending", "unresolved"] if retry_unresolved else ["pending"]
+    report = ResolveReport()
+    bar = tqdm(unit="work", disable=not progress, leave=False)
+    after = ""
+    session = make_session(settings)
+    try:
+        while works := store.works_by_status(statuses, after=after, limit=batch):
+            after = works[-1].id
+            done = evidence.resolve(works, settings, session=session, endpoints=endpoints)
+            store.update_works(done)  # each batch is saved before the next: an interrupted run resumes
+            report.looked_up += len(done)
+            report.resolved += sum(w.status == "resolved" for w in done)
+            report.unresolved += sum(w.status == "unresolved" for w in done)
+            report.regraded += regrade(store, store.claims_citing([w.id for w in done]))
+            bar.update(len(done))
+    finally:
+        session.close()
+        bar.close()
+    return report
