@@ -426,3 +426,82 @@ WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS n
 """
+
+# --- integrity checks (kb check): each returns up to $limit offending ids ---------------------
+
+CHECKS: dict[str, str] = {
+    "claim without a source": """
+MATCH (c:Claim)
+WHERE NOT EXISTS { (:Source)-[:HAS_CLAIM]->(c) }
+RETURN c.id AS id LIMIT $limit
+""",
+    "claim in more than one source": """
+MATCH (c:Claim)<-[:HAS_CLAIM]-(s:Source)
+WITH c, count(s) AS n
+WHERE n > 1
+RETURN c.id AS id LIMIT $limit
+""",
+    "claim span outside its source text": """
+MATCH (s:Source)-[:HAS_CLAIM]->(c:Claim)
+WHERE c.start < 0 OR c.end < c.start OR c.end > size(s.text)
+   OR substring(s.text, c.start, c.end - c.start) <> c.text
+RETURN c.id AS id LIMIT $limit
+""",
+    "claim cited but labelled Uncited": """
+MATCH (c:Uncited)
+WHERE EXISTS { (c)-[:CITES]->(:Work) }
+RETURN c.id AS id LIMIT $limit
+""",
+    "uncited claim without the Uncited label": """
+MATCH (c:Claim)
+WHERE NOT c:Uncited AND NOT EXISTS { (c)-[:CITES]->(:Work) }
+RETURN c.id AS id LIMIT $limit
+""",
+    "citation edge not from a claim to a work": """
+MATCH (a)-[r:CITES|CANDIDATE]->(b)
+WHERE NOT a:Claim OR NOT b:Work
+RETURN coalesce(a.id, '?') + ' -> ' + coalesce(b.id, '?') AS id LIMIT $limit
+""",
+    "proposition without a claim": """
+MATCH (p:Proposition)
+WHERE NOT EXISTS { (p)<-[:STATES]-(:Claim) }
+RETURN p.id AS id LIMIT $limit
+""",
+    "assessment without a rubric version": """
+MATCH (a:Assessment)
+WHERE a.rubric_version IS NULL OR a.grade IS NULL
+RETURN a.id AS id LIMIT $limit
+""",
+    "source with a claim count that does not match": """
+MATCH (s:Source)
+WHERE s.claim_count <> COUNT { (s)-[:HAS_CLAIM]->(:Claim) }
+RETURN s.id AS id LIMIT $limit
+""",
+    "flag without its claim or its history": """
+MATCH (f:Flag)
+WHERE NOT EXISTS { (f)-[:FLAGS]->(:Claim) } OR NOT EXISTS { (f)-[:HAS_EVENT]->(:FlagEvent) }
+RETURN f.id AS id LIMIT $limit
+""",
+    "article with more than one latest version": """
+MATCH (s:Source {is_latest: true})
+WITH s.key AS key, count(s) AS n
+WHERE n > 1
+RETURN key AS id LIMIT $limit
+""",
+    "node without an id": """
+MATCH (n)
+WHERE n.id IS NULL AND NOT n:Meta
+RETURN labels(n)[0] AS id LIMIT $limit
+""",
+}
+
+# Duplicate ids per label; the label comes from NODE_LABELS only.
+DUPLICATE_IDS_BY_LABEL: dict[str, str] = {
+    label: f"""
+MATCH (n:{label})
+WITH n.id AS id, count(*) AS copies
+WHERE copies > 1
+RETURN id LIMIT $limit
+"""
+    for label in NODE_LABELS
+}

@@ -441,6 +441,21 @@ class GraphStore:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
+    # --- integrity ----------------------------------------------------------------------------
+
+    def check(self, limit: int = 20) -> dict[str, list[str]]:
+        """Every broken invariant with up to `limit` example ids; {} when the graph is sound."""
+        problems: dict[str, list[str]] = {}
+        checks = {
+            **cypher.CHECKS,
+            **{f"duplicate {label} ids": q for label, q in cypher.DUPLICATE_IDS_BY_LABEL.items()},
+        }
+        for name, statement in checks.items():
+            ids = [str(r["id"]) for r in self._read(statement, limit=limit)]
+            if ids:
+                problems[name] = ids
+        return problems
+
     # --- maintenance ------------------------------------------------------------------------
 
     def reset(self) -> int:

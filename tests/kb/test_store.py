@@ -233,3 +233,18 @@ def test_reset_empties_the_graph(store: GraphStore) -> None:
     store.write_document(make_document())
     assert store.reset() > 0
     assert all(n == 0 for n in store.counts().nodes.values())
+
+
+def test_check_is_clean_after_ingest_and_names_broken_invariants(store: GraphStore) -> None:
+    doc = make_document()
+    store.write_document(doc)
+    assert store.check() == {}
+    with store._driver.session(database=store._database) as session:
+        # break two invariants behind the store's back
+        session.execute_write(
+            lambda tx: tx.run("MATCH (c:Claim {id: $id}) SET c.end = 99999", id=doc.claims[0].id).consume()
+        )
+        session.execute_write(lambda tx: tx.run("CREATE (:Proposition {id: 'prp_orphan'})").consume())
+    problems = store.check()
+    assert problems["claim span outside its source text"] == [doc.claims[0].id]
+    assert problems["proposition without a claim"] == ["prp_orphan"]

@@ -39,6 +39,20 @@ def reset_cmd(yes: bool) -> None:
     click.echo(f"deleted {deleted} nodes from {where}")
 
 
+@click.command("check")
+@click.option("--limit", default=20, show_default=True, help="Example ids shown per broken invariant.")
+def check_cmd(limit: int) -> None:
+    """Verify the graph's invariants; print what is wrong and exit 1 if anything is."""
+    with open_store() as store:
+        problems = store.check(limit=limit)
+    if not problems:
+        click.echo("graph is consistent: every invariant holds")
+        return
+    for name, ids in problems.items():
+        click.echo(f"{name}: {', '.join(ids)}")
+    raise SystemExit(1)
+
+
 def register(cli: click.Group) -> None:
-    cli.add_command(status_cmd)
-    cli.add_command(reset_cmd)
+    for command in (status_cmd, reset_cmd, check_cmd):
+        cli.add_command(command)
