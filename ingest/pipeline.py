@@ -93,10 +93,13 @@ def source_key(fetched: Fetched) -> str:
 
 
 def _fallback_title(text: str, locator: str) -> str:
+    """The first line, shortened at a word boundary when it is a whole paragraph."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if 0 < len(first) <= 120:
+    if not first:
+        return Path(locator).name or locator
+    if len(first) <= 120:
         return first
-    return Path(locator).name or locator
+    return first[:80].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 # --- the pure part ----------------------------------------------------------------------------

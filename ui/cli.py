@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from kb.errors import KBError
-from ui.commands import engine_cmds, evidence_cmds, graph_cmds, ingest_cmds
+from ui.commands import engine_cmds, evidence_cmds, graph_cmds, ingest_cmds, ui_cmds
 
 
 class KBGroup(click.Group):
@@ -50,6 +50,7 @@ engine_cmds.register(cli)
 graph_cmds.register(cli)
 ingest_cmds.register(cli)
 evidence_cmds.register(cli)
+ui_cmds.register(cli)
 
 
 def main() -> None:

@@ -1,0 +1,222 @@
+"""The app's pure building blocks: escaping, links, highlighting, summaries, drawing, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from kb.console import check_read_only
+from kb.views import ClaimRow, GraphEdge, GraphNode, Subgraph
+from ui.components import console, export, graph
+from ui.components.claims import is_overclaim, problems, summarize
+from ui.components.highlight import context_html, highlight_html, numbered
+from ui.components.safe import doi_url, esc, http_url, md, md_link, pmc_url, pubmed_url, trial_url, work_links
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))"
+
+
+def row(cid: str, start: int | None, end: int | None, text: str = "t", **kw: object) -> ClaimRow:
+    fields: dict[str, object] = {"citation_status": "missing", **kw}
+    return ClaimRow(id=cid, text=text, source_id="src_1", start=start, end=end, **fields)
+
+
+# --- safe ------------------------------------------------------------------------------------
+
+
+def test_esc_leaves_no_markup() -> None:
+    out = esc(HOSTILE + "\"'\x00")
+    assert "<" not in out and ">" not in out and '"' not in out and "'" not in out and "\x00" not in out
+
+
+def test_md_escapes_links_html_directives_and_latex() -> None:
+    out = md("see [x](javascript:alert(1)) <b> :red[x] $x$ **bold**\nnext")
+    assert "](" not in out.replace("\\](", "").replace("\\(", "")
+    for raw in ("<b>", ":red[", "$x$", "**bold**", "\n"):
+        assert raw not in out
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "data:text/html,x", "/relative",
+     "https://", "https://a b.org", 'https://x.org/"onmouseover=1', "ftp://x.org/f", None, 3],
+)  # fmt: skip
+def test_http_url_refuses_everything_but_plain_http(url: object) -> None:
+    assert http_url(url) is None
+
+
+def test_identifier_links_only_from_valid_identifiers() -> None:
+    assert doi_url("10.5555/kb.test.001") == "https://doi.org/10.5555/kb.test.001"
+    assert doi_url("10.5555/a(b)c") == "https://doi.org/10.5555/a%28b%29c"
+    assert doi_url("javascript:alert(1)") is None and doi_url("10.1/x") is None
+    assert pubmed_url("912345678") == "https://pubmed.ncbi.nlm.nih.gov/912345678/"
+    assert pubmed_url("12a") is None and pubmed_url("0123") is None
+    assert pmc_url("pmc123") == "https://pmc.ncbi.nlm.nih.gov/articles/PMC123/"
+    assert (
+        trial_url("NCT01234567") == "https://clinicaltrials.gov/study/NCT01234567"
+        and trial_url("NCT1") is None
+    )
+    links = work_links({"doi": "10.5555/x", "pmid": "912345678", "url": "https://x.org/paper"})
+    assert [label for label, _ in links] == ["DOI 10.5555/x", "PubMed 912345678"]
+    assert work_links({"url": "javascript:alert(1)"}) == []
+    assert work_links({"url": "https://x.org/p"}) == [("web page", "https://x.org/p")]
+    assert md_link("a [b]", "https://x.org/") == "[a \\[b\\]](<https://x.org/>)"
+
+
+# --- highlighting ----------------------------------------------------------------------------
+
+
+def test_highlight_escapes_text_and_marks_each_claim_in_order() -> None:
+    text = f"Intro {HOSTILE}. Zorblax cures all. Zorblax may help."
+    a = text.index("Zorblax cures")
+    b = text.index("Zorblax may")
+    claims = [row("clm_b", b, len(text)), row("clm_a", a, a + 18, grade="low")]
+    out = highlight_html(text, claims, selected="clm_b")
+    assert "<script" not in out and "<img" not in out and "&lt;script&gt;" in out
+    assert out.index('data-claim="clm_a"') < out.index('data-claim="clm_b"')
+    assert "#1" in out and "#2" in out
+    assert out.split('data-claim="clm_b"')[1].split(">")[0].count("outline: 2px solid") == 1
+    assert "outline: 2px solid" not in out.split('data-claim="clm_a"')[1].split(">")[0]
+    assert "solid #495057" in out.split('data-claim="clm_a"')[1].split(">")[0]  # graded: solid underline
+
+
+def test_highlight_clips_overlaps_and_skips_bad_spans() -> None:
+    text = "abcdefghij"
+    claims = [row("clm_1", 0, 6), row("clm_2", 4, 8), row("clm_3", 20, 30), row("clm_4", None, None)]
+    out = highlight_html(text, claims)
+    assert out.count("<mark ") == 2
+    assert [n for n, _ in numbered(claims)] == [1, 2, 3, 4]
+
+
+def test_context_shows_the_claim_with_surroundings() -> None:
+    text = "x" * 1000 + "CLAIM" + "y" * 1000
+    out = context_html(text, row("clm_1", 1000, 1005), width=10)
+    assert ">…" + "x" * 10 + "<mark" in out and ">CLAIM</mark>" + "y" * 10 + "…<" in out
+
+
+# --- claims summary --------------------------------------------------------------------------
+
+
+def test_summary_counts_and_orders_weakest_first() -> None:
+    claims = [
+        row("clm_1", 0, 1, citation_status="cited"),
+        row("clm_2", 2, 3, boosters=["proven"]),
+        row("clm_3", 4, 5, citation_status="vague"),
+        row("clm_4", 6, 7, grade="moderate", score=0.6, overclaim=False),
+    ]
+    s = summarize(claims)
+    assert (s.claims, s.cited, s.vague, s.missing, s.overclaims, s.graded) == (4, 1, 1, 2, 1, 1)
+    assert s.share_cited == 0.25
+    assert [c.id for c in s.weakest][:2] == ["clm_2", "clm_3"]
+    assert is_overclaim(claims[1]) and not is_overclaim(claims[3])
+    assert problems(claims[1]) == ["no citation", "overclaim"]
+
+
+# --- graph drawing ---------------------------------------------------------------------------
+
+
+def sample_graph() -> Subgraph:
+    nodes = [
+        GraphNode(id="src_1", labels=["Source"], caption=HOSTILE),
+        GraphNode(
+            id="clm_1", labels=["Claim", "Uncited"], caption="c", properties={"citation_status": "missing"}
+        ),
+        GraphNode(id="clm_2", labels=["Claim"], caption="d", properties={"grade": "high"}),
+        GraphNode(id="ent_1", labels=["Entity"], caption="ketamine\x01"),
+    ]
+    edges = [
+        GraphEdge(start="src_1", end="clm_1", type="HAS_CLAIM", provenance="extractor"),
+        GraphEdge(start="src_1", end="clm_2", type="HAS_CLAIM"),
+        GraphEdge(start="clm_1", end="ent_9", type="STATES"),  # dangling: drawn nowhere
+    ]
+    return Subgraph(nodes=nodes, edges=edges)
+
+
+def test_layout_is_deterministic_and_inside_the_canvas() -> None:
+    g = sample_graph()
+    first, second = graph.layout(g, 900, 560), graph.layout(g, 900, 560)
+    assert first == second
+    assert all(0 <= x <= 900 and 0 <= y <= 560 for x, y in first.values())
+    assert graph.layout(Subgraph(), 900, 560) == {}
+
+
+def test_svg_escapes_captions_and_colours_claims_by_grade_then_status() -> None:
+    svg = graph.to_svg(sample_graph(), focus="clm_1")
+    assert "<script" not in svg and "<img" not in svg and "&lt;script&gt;" in svg
+    ET.fromstring(svg.replace("&#8201;", " "))  # well-formed XML
+    assert graph.CLAIM_GRADE_COLOURS["high"] in svg and graph.CLAIM_STATUS_COLOURS["missing"] in svg
+    assert 'stroke="#212529" stroke-width="3"' in svg  # the focus
+
+
+def test_merge_and_keep_labels() -> None:
+    g = sample_graph()
+    extra = Subgraph(nodes=[GraphNode(id="wrk_1", labels=["Work"], caption="w")], edges=[g.edges[0]])
+    merged = graph.merge(g, extra)
+    assert len(merged.nodes) == 5 and len(merged.edges) == 3
+    only = graph.keep_labels(merged, {"Claim"})
+    assert {n.id for n in only.nodes} == {"clm_1", "clm_2"} and only.edges == []
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def test_graphml_is_valid_xml_and_keeps_hostile_text_as_text() -> None:
+    doc = export.graphml(sample_graph())
+    root = ET.fromstring(doc.encode())
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    nodes = root.findall(".//g:node", ns)
+    assert len(nodes) == 4
+    captions = [d.text for d in root.findall(".//g:data[@key='n_caption']", ns)]
+    assert HOSTILE in captions and "ketamine" in captions  # the control character is dropped
+    assert len(root.findall(".//g:edge", ns)) == 2  # the dangling edge is left out
+
+
+def test_csv_and_json_exports() -> None:
+    g = sample_graph()
+    g.nodes[3] = GraphNode(id="ent_2", labels=["Entity"], caption='=HYPERLINK("http://x")')
+    nodes = list(csv.DictReader(io.StringIO(export.nodes_csv(g))))
+    assert nodes[3]["caption"].startswith("'=")  # not a formula in a spreadsheet
+    edges = list(csv.DictReader(io.StringIO(export.edges_csv(g))))
+    assert edges[0] == {"start": "src_1", "type": "HAS_CLAIM", "end": "clm_1", "provenance": "extractor"}
+    assert json.loads(export.graph_json(g))["nodes"][0]["caption"] == HOSTILE
+
+
+def test_correction_report_lists_problems_and_flags_inertly() -> None:
+    claims = [row("clm_1", 0, 5, text=f"Cures all {HOSTILE}"), row("clm_2", 6, 9, citation_status="cited")]
+    flags = [
+        {"flag": {"reason": "misleading", "status": "open", "created_by": "ed", "note": "see *this*"},
+         "claim": {"id": "clm_2", "source_id": "src_1"}},
+    ]  # fmt: skip
+    rows = export.report_rows(claims, flags)
+    assert [r["claim_id"] for r in rows] == ["clm_1", "clm_2"]
+    markdown = export.correction_markdown({"id": "src_1", "title": "T [x](javascript:1)"}, rows, "now")
+    body = re.sub(r"^> ", "", markdown, flags=re.MULTILINE)  # quote markers are ours
+    assert not re.search(r"(?<!\\)[<>\[\]]", body)  # no HTML, no links
+    assert "misleading (open, ed): see \\*this\\*" in markdown
+    table = list(csv.DictReader(io.StringIO(export.correction_csv(rows))))
+    assert table[0]["problems"] == "no citation" and table[1]["flags"].startswith("misleading")
+
+
+# --- console ---------------------------------------------------------------------------------
+
+
+def test_console_examples_are_read_only_queries() -> None:
+    found = console.examples()
+    assert len(found) >= 4
+    for query in found.values():
+        check_read_only(query)  # raises if an example could write
+
+
+def test_console_cells_show_nodes_and_paths_readably() -> None:
+    node = {"id": "clm_1", "labels": ["Claim"], "text": "Zorblax cures"}
+    assert console.display(node) == "(Claim Zorblax cures · clm_1)"
+    path = {
+        "nodes": [{"id": "src_1", "labels": ["Source"], "title": "T"}, node],
+        "relationships": [{"type": "HAS_CLAIM"}],
+    }
+    assert console.display(path) == "(Source T · src_1)-[HAS_CLAIM]-(Claim Zorblax cures · clm_1)"
+    assert console.display({"a": 1}) == '{"a": 1}' and console.display(3) == 3

@@ -1,0 +1,286 @@
+"""The app in a real headless Chromium: `kb ui` serves it on a free loopback port.
+
+A clinician checks the two sample articles through the page, opens the article view and a
+claim; an editor flags the claim and finds it in the editor queue; a hostile article renders
+as inert text (no dialog ever opens, no script or image from it reaches the DOM). Screenshots
+of every page go to docs/screenshots/. Needs the Debian packages `chromium` and
+`chromium-driver`; without /usr/bin/chromium these tests fail and say how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from test_app_samples import EXAMPLES, example_documents, xss_document
+
+from kb.store import GraphStore
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+WAIT_MS = 120_000  # a check runs the whole pipeline; the first page load connects to the graph
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _kb_ui(port: int) -> list[str]:
+    from ui.cli import cli
+
+    if "ui" in cli.commands:
+        return [sys.executable, "-m", "ui.cli", "ui", "--port", str(port), "--no-browser"]
+    registering = "from ui.cli import cli; from ui.commands import ui_cmds; ui_cmds.register(cli); cli()"
+    return [sys.executable, "-c", registering, "ui", "--port", str(port), "--no-browser"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install it with `apt-get install -y chromium chromium-driver` "
+            "(the e2e tests drive the app in a real browser)"
+        )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def app_url(store: GraphStore, kb_home: Path, tmp_path: Path) -> Iterator[str]:
+    """`kb ui` on a free port with the test KB_HOME, offline; stopped (its process group) after."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
+    env.update({"KB_HOME": str(kb_home), "KB_OFFLINE": "true"})
+    log = (tmp_path / "kb-ui.log").open("w")
+    proc = subprocess.Popen(
+        _kb_ui(port), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, tmp_path / "kb-ui.log")
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"`kb ui` exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"`kb ui` did not answer within 90 s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p = context.new_page()
+    p.set_default_timeout(WAIT_MS)
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    p.dialogs = dialogs  # type: ignore[attr-defined]
+    yield p
+    context.close()
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished the current run (its "Running…" widget is gone)."""
+    page.wait_for_timeout(400)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=WAIT_MS)
+    page.wait_for_timeout(400)
+
+
+def shoot(page: Page, name: str) -> None:
+    """A screenshot of the whole page (the main area scrolls inside the window, so grow the window)."""
+    settle(page)
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')]"
+        ".map(e => e.scrollHeight), 900)"
+    )
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 2600)})
+    page.wait_for_timeout(800)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def check_text(page: Page, store: GraphStore, text: str) -> None:
+    """Paste an article, press Check, wait until it is in the graph and its report card shows."""
+    before = store.counts().nodes["Source"]
+    page.get_by_role("tab", name="Paste text").click()
+    page.get_by_label("Article text").fill(text)
+    page.get_by_role("button", name="Check text").click()
+    wait_for_report(page, store, before)
+
+
+def check_file(page: Page, store: GraphStore, path: Path) -> None:
+    """Upload an article file, press Check, wait for its report card."""
+    before = store.counts().nodes["Source"]
+    page.get_by_role("tab", name="Upload files").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
+    page.get_by_role("button", name="Check files").click()
+    wait_for_report(page, store, before)
+
+
+def wait_for_report(page: Page, store: GraphStore, before: int) -> None:
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while store.counts().nodes["Source"] == before:
+        assert time.monotonic() < deadline, "the check did not store the article"
+        page.wait_for_timeout(250)
+    title = store.list_sources()[0].title
+    expect(page.get_by_role("heading", name=f"Report card: {title}")).to_be_visible()
+    settle(page)
+
+
+def test_check_articles_open_a_claim_flag_it_and_find_it_in_the_queue(
+    page: Page, app_url: str, store: GraphStore
+) -> None:
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Check an article")).to_be_visible()
+    first, second = sorted(EXAMPLES.glob("*.txt"))
+    check_file(page, store, second)
+    check_text(page, store, first.read_text(encoding="utf-8"))
+    assert store.counts().nodes["Source"] == 2
+    shoot(page, "check")
+
+    page.get_by_role("button", name="Open the article with its claims highlighted").click()
+    expect(page.get_by_role("heading", name="Article view")).to_be_visible()
+    marks = page.locator(".kb-article mark")
+    expect(marks.first).to_be_visible()
+    source_id = page.evaluate("() => new URLSearchParams(location.search).get('source')")
+    assert marks.count() == len(store.get_source(source_id).claims) > 0
+    shoot(page, "article")
+
+    page.get_by_role("button", name="Open claim detail").click()
+    expect(page.get_by_role("heading", name="Claim detail")).to_be_visible()
+    claim_id = page.evaluate("() => new URLSearchParams(location.search).get('claim')")
+    claim_text = store.get_claim(claim_id).claim.text
+    expect(page.get_by_text(claim_text).first).to_be_visible()
+    shoot(page, "claim")
+
+    page.get_by_role("tab", name="Editor").click()
+    page.get_by_label("Note", exact=True).fill("No study is cited for this.")
+    page.get_by_role("button", name="Flag claim").click()
+    expect(page.get_by_text("Flagged as").first).to_be_visible()
+    flags = store.get_claim(claim_id).flags
+    assert len(flags) == 1 and flags[0].flag["note"] == "No study is cited for this."
+
+    page.get_by_role("link", name="Editor queue").click()
+    expect(page.get_by_role("heading", name="Editor queue")).to_be_visible()
+    settle(page)
+    shoot(page, "queue")
+    page.get_by_role("tab", name="Flags").click()
+    expect(page.get_by_text(claim_text).first).to_be_visible()
+    shoot(page, "queue-flags")
+
+    page.get_by_role("link", name="Claims explorer").click()
+    expect(page.get_by_role("heading", name="Claims explorer")).to_be_visible()
+    expect(page.get_by_text(f"{store.list_claims().total} claims").first).to_be_visible()
+    shoot(page, "claims")
+
+    page.goto(f"{app_url}/graph?node={claim_id}")
+    expect(page.get_by_role("heading", name="Graph explorer")).to_be_visible()
+    frame = page.frame_locator('iframe[title^="Network of"]').first
+    expect(frame.locator(f'g[data-id="{claim_id}"]')).to_have_count(1)
+    shoot(page, "graph")
+    page.get_by_role("tab", name="Cypher console").click()
+    page.get_by_label("Query").fill("MATCH (c:Claim) DETACH DELETE c")
+    page.get_by_role("button", name="Run query").click()
+    expect(page.get_by_text("the console is read-only").first).to_be_visible()
+    page.get_by_label("Query").fill("MATCH p = (s:Source)-[:HAS_CLAIM]->(c:Uncited) RETURN p LIMIT 12")
+    page.get_by_role("button", name="Run query").click()
+    expect(page.get_by_text("12 rows").first).to_be_visible()
+    shoot(page, "console")
+
+    page.get_by_role("link", name="Overview").click()
+    expect(page.get_by_role("heading", name="Most repeated unsupported propositions")).to_be_visible()
+    shoot(page, "overview")
+
+
+def test_a_hostile_article_renders_inert(page: Page, app_url: str, store: GraphStore) -> None:
+    doc = xss_document()
+    store.write_document(doc)
+    page.goto(f"{app_url}/article?source={doc.source.id}")
+    expect(page.locator(".kb-article")).to_be_visible()
+    settle(page)
+    article = page.locator(".kb-article")
+    expect(article).to_contain_text("<script>alert(1)</script>")
+    expect(article).to_contain_text("<img src=x onerror=alert(1)>")
+    assert page.locator(".kb-article script, .kb-article img").count() == 0
+    scripts = page.eval_on_selector_all("script", "els => els.map(e => e.textContent)")
+    assert not [s for s in scripts if "alert(" in s]
+    assert page.locator('a[href^="javascript:" i]').count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    shoot(page, "article-hostile")
+
+    img_claim = next(c for c in doc.claims if "<img" in c.text)
+    page.goto(f"{app_url}/claim?claim={img_claim.id}")
+    expect(page.get_by_text("<img src=x onerror=alert(1)>").first).to_be_visible()
+    settle(page)
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator('a[href^="javascript:" i]').count() == 0
+    page.get_by_role("tab", name="Graph").click()
+    page.wait_for_timeout(500)
+    assert page.locator('img[src="x"]').count() == 0
+
+
+def test_claim_evidence_links_out_and_keeps_candidates_apart(
+    page: Page, app_url: str, store: GraphStore
+) -> None:
+    for doc in example_documents():
+        store.write_document(doc)
+    cited = next(r for r in store.list_claims(page_size=200).rows if r.citation_status == "cited")
+    page.goto(f"{app_url}/claim?claim={cited.id}")
+    expect(page.get_by_role("heading", name="Claim detail")).to_be_visible()
+    page.get_by_role("tab", name="Evidence").click()
+    expect(page.get_by_text("A made-up randomized trial of ketamine")).to_be_visible()
+    doi = page.locator('a[href^="https://doi.org/10.5555/kb.ui."]').first
+    expect(doi).to_be_visible()
+    assert doi.get_attribute("target") == "_blank"
+    expect(page.locator('a[href^="https://pubmed.ncbi.nlm.nih.gov/9"]').first).to_be_visible()
+    expect(page.get_by_text("Retracted").first).to_be_visible()
+    shoot(page, "claim-evidence")
+
+    candidate = next(r for r in store.list_claims(page_size=200).rows if store.get_claim(r.id).candidates)
+    page.goto(f"{app_url}/claim?claim={candidate.id}")
+    page.get_by_role("tab", name="Evidence").click()
+    expect(page.get_by_text("Candidate evidence")).to_be_visible()
+    expect(page.get_by_text("not cited by the article").first).to_be_visible()

@@ -1,0 +1,105 @@
+"""Claim detail: the claim in context, what it states and who else states it, its evidence, its
+neighbourhood in the graph, and the editor's actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.components import data, nav
+from ui.components.claims import problems
+from ui.components.feedback import attempt, or_stop
+from ui.components.flags import flag_form, flag_list
+from ui.components.highlight import context_html
+from ui.components.safe import md, short
+from ui.components.widgets import (
+    atoms_and_cues,
+    badge_row,
+    citations_block,
+    grade_block,
+    graph_block,
+    html,
+    quote,
+)
+
+st.title("Claim detail")
+
+
+def _go_to_typed_id() -> None:
+    typed = st.session_state["claim-id-input"].strip()
+    if typed:
+        nav.remember("claim", typed)
+
+
+with st.expander("Go to a claim id"):
+    st.text_input("Claim id", key="claim-id-input", placeholder="clm_…", on_change=_go_to_typed_id)
+claim_id = nav.current("claim")
+if not claim_id:
+    st.info(
+        "No claim chosen yet — open one from **Claims explorer**, **Article view** or **Editor queue**, "
+        "or paste a claim id above.",
+        icon="👈",
+    )
+    st.stop()
+
+detail = or_stop(data.get_claim, claim_id)
+claim, source = detail.claim, detail.source
+quote(claim.text)
+badge_row(claim)
+title = source.get("title") or source.get("key") or source.get("id")
+left, right = st.columns([4, 1], vertical_alignment="center")
+left.caption(f"From {md(title)}")
+if right.button("Open the article", key="claim-open-article"):
+    nav.open_article(source["id"], claim.id)
+
+context, evidence, graph_tab, editor = st.tabs(["Context", "Evidence", "Graph", "Editor"])
+with context:
+    html(context_html(source.get("text") or "", claim))
+    st.markdown("**Atoms and cues**")
+    atoms_and_cues(claim)
+    st.markdown("**Propositions**")
+    if not detail.propositions:
+        st.caption("This claim was not normalized into a proposition.")
+    for view in detail.propositions:
+        others = [o for o in view.others if o]
+        elsewhere = {o.get("source_id") for o in others} - {claim.source_id}
+        label = (
+            f"**{md(view.proposition.get('text'))}** — {len(others)} other claim(s), "
+            f"{len(elsewhere)} other source(s)"
+        )
+        if not others:
+            st.markdown(f"- {label}")
+            continue
+        with st.expander(label):
+            for other in others[:50]:
+                cols = st.columns([6, 1], vertical_alignment="center")
+                where = "this article" if other.get("source_id") == claim.source_id else other.get("title")
+                cols[0].markdown(
+                    f"{md(short(other.get('text'), 150))} _({md(where or other.get('source_id'))})_"
+                )
+                if cols[1].button(
+                    "Open", key=f"claim-other-{view.proposition.get('id')}-{other.get('claim_id')}"
+                ):
+                    nav.open_claim(other["claim_id"])
+with evidence:
+    grade_block(detail)
+    st.markdown("##### Citations")
+    citations_block(detail)
+with graph_tab:
+    hops = st.radio(
+        "Neighbourhood", [1, 2], horizontal=True, format_func=lambda h: f"{h} hop(s)", key="claim-hops"
+    )
+    sub = attempt(data.neighbourhood, claim.id, hops, 80)
+    if sub is not None:
+        graph_block(sub, focus=claim.id, height=460)
+    if st.button("Explore from here in the Graph explorer", key="claim-open-graph"):
+        nav.open_graph(claim.id)
+with editor:
+    suggestion = {
+        "no citation": "uncited",
+        "vague attribution": "vague attribution",
+        "overclaim": "overclaim",
+    }
+    found = problems(claim)
+    flag_form(claim.id, key="claim", suggested=suggestion.get(found[0], "other") if found else "other")
+    st.markdown("##### Flags and their history")
+    flag_list(detail.flags, key="claim")

@@ -1,0 +1,95 @@
+"""Overview: what the graph holds, how strong its claims' evidence is, what is most repeated
+without support, and what was ingested lately."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.components import data, nav
+from ui.components.claims import GRADES, NOT_GRADED, STATUSES
+from ui.components.feedback import NO_ARTICLES, or_stop
+from ui.components.safe import short
+
+st.title("Overview")
+counts = or_stop(data.counts)
+nodes = counts.nodes
+cols = st.columns(6)
+for col, (label, name) in zip(
+    cols,
+    [
+        ("Articles", "Source"),
+        ("Claims", "Claim"),
+        ("Uncited claims", "Uncited"),
+        ("Propositions", "Proposition"),
+        ("Works", "Work"),
+        ("Flags", "Flag"),
+    ],
+    strict=True,
+):
+    col.metric(label, f"{nodes.get(name, 0):,}")
+
+if not nodes.get("Source"):
+    st.info(NO_ARTICLES, icon="📄")
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Strength of evidence")
+    order = [*GRADES, NOT_GRADED]
+    grades = {g: counts.claims_by_grade.get(g, 0) for g in order}
+    st.bar_chart(
+        {"grade": list(grades), "claims": list(grades.values())},
+        x="grade",
+        y="claims",
+        sort=False,
+        horizontal=True,
+        color="#7048e8",
+        height=260,
+    )
+with right:
+    st.subheader("Citation status")
+    statuses = {s: counts.claims_by_status.get(s, 0) for s in STATUSES}
+    st.bar_chart(
+        {"status": list(statuses), "claims": list(statuses.values())},
+        x="status",
+        y="claims",
+        sort=False,
+        horizontal=True,
+        color="#e8590c",
+        height=260,
+    )
+
+st.subheader("Most repeated unsupported propositions")
+top = or_stop(data.top_unsupported_propositions, 10)
+if top:
+    st.dataframe(
+        [{"proposition": r["text"], "sources": r["sources"], "uncited claims": r["claims"]} for r in top],
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption("No unsupported claim has been normalized into a proposition yet.")
+
+st.subheader("Recent ingests")
+recent = or_stop(data.list_sources, 0, 10)
+st.dataframe(
+    [
+        {
+            "article": s.title or s.key,
+            "where from": s.locator,
+            "ingested": s.ingested_at,
+            "claims": s.claim_count,
+            "cited": s.cited_count,
+        }
+        for s in recent
+    ],
+    hide_index=True,
+    width="stretch",
+)
+titles = {s.id: short(s.title or s.key, 90) for s in recent}
+pick_cols = st.columns([4, 1], vertical_alignment="bottom")
+pick = pick_cols[0].selectbox(
+    "Open an article", list(titles), format_func=lambda i: titles[i], key="overview-open"
+)
+if pick_cols[1].button("Open", key="overview-open-button"):
+    nav.open_article(pick)

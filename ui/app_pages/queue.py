@@ -1,0 +1,149 @@
+"""Editor queue: uncited, vaguely attributed and overclaimed statements, worst first; flags with
+their history; a correction report per article."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from ui.components import data, export, nav
+from ui.components.claims import grade_label, problems
+from ui.components.feedback import NO_ARTICLES, attempt, or_stop
+from ui.components.flags import flag_form, flag_list
+from ui.components.safe import md, short
+from ui.components.widgets import badge_row, quote
+
+PAGE_SIZE = 25
+
+st.title("Editor queue")
+sources = or_stop(data.list_sources, 0, 500)
+if not sources:
+    st.info(NO_ARTICLES, icon="📄")
+    st.stop()
+titles = {s.id: short(s.title or s.key, 70) for s in sources}
+review, flagged, report = st.tabs(["To review", "Flags", "Correction report"])
+
+with review:
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    source = cols[0].selectbox(
+        "Article",
+        [None, *titles],
+        format_func=lambda i: "all articles" if i is None else titles[i],
+        key="queue-source",
+    )
+    include_flagged = cols[1].toggle("Include flagged", key="queue-include-flagged")
+    if st.session_state.get("queue-scope") != (source, include_flagged):
+        st.session_state["queue-scope"] = (source, include_flagged)
+        st.session_state["queue-page"] = 0
+    page = st.session_state["queue-page"]
+    rows = or_stop(data.editor_queue, source, include_flagged, page, PAGE_SIZE)
+    if not rows and page == 0:
+        st.success(
+            "Nothing to review: every claim here cites its evidence, or is already flagged.", icon="🎉"
+        )
+    else:
+        st.dataframe(
+            [
+                {
+                    "why": ", ".join(problems(r)),
+                    "grade": grade_label(r),
+                    "claim": r.text,
+                    "article": r.source_title or r.source_id,
+                    "flagged": bool(r.flagged),
+                }
+                for r in rows
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        pager = st.columns([1, 1, 4])
+        if pager[0].button("← Previous", key="queue-prev", disabled=page == 0):
+            st.session_state["queue-page"] = page - 1
+            st.rerun()
+        if pager[1].button("Next →", key="queue-next", disabled=len(rows) < PAGE_SIZE):
+            st.session_state["queue-page"] = page + 1
+            st.rerun()
+        pager[2].caption(f"Page {page + 1}, worst first")
+        by_id = {r.id: r for r in rows}
+        if by_id:
+            pick = st.selectbox(
+                "Work on a statement",
+                list(by_id),
+                format_func=lambda i: f"{', '.join(problems(by_id[i]))} — {short(by_id[i].text, 100)}",
+                key="queue-pick",
+            )
+            row = by_id[pick]
+            quote(row.text)
+            badge_row(row)
+            if st.button("Open claim detail", key="queue-open"):
+                nav.open_claim(pick)
+            found = problems(row)
+            suggestion = {"no citation": "uncited", "vague attribution": "vague attribution"}
+            flag_form(
+                pick, key="queue", suggested=suggestion.get(found[0], "overclaim") if found else "other"
+            )
+
+with flagged:
+    status = st.radio(
+        "Flags", ["open", "resolved", "dismissed", "all"], horizontal=True, key="queue-flag-status"
+    )
+    found = or_stop(data.list_flags, None if status == "all" else status, 0, 200)
+    if not found:
+        st.caption(
+            f"No {'' if status == 'all' else status + ' '}flags. Flag a statement in **To review** or on a claim's page."
+        )
+    else:
+        st.dataframe(
+            [
+                {
+                    "reason": item["flag"].get("reason"),
+                    "status": item["flag"].get("status"),
+                    "by": item["flag"].get("created_by"),
+                    "when": item["flag"].get("created_at"),
+                    "note": item["flag"].get("note") or "",
+                    "claim": item["claim"].get("text"),
+                }
+                for item in found
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        flags_by_id = {item["flag"]["id"]: item for item in found}
+        chosen = st.selectbox(
+            "Flag and its history",
+            list(flags_by_id),
+            format_func=lambda i: (
+                f"{flags_by_id[i]['flag'].get('reason')} ({flags_by_id[i]['flag'].get('status')}) — "
+                f"{short(flags_by_id[i]['claim'].get('text'), 100)}"
+            ),
+            key="queue-flag",
+        )
+        claim_id = flags_by_id[chosen]["claim"]["id"]
+        detail = attempt(data.get_claim, claim_id)
+        if detail is not None:
+            quote(detail.claim.text)
+            flag_list([f for f in detail.flags if f.flag.get("id") == chosen], key="queue-flag")
+            if st.button("Open claim detail", key="queue-flag-open"):
+                nav.open_claim(claim_id)
+
+with report:
+    target = st.selectbox("Article", list(titles), format_func=lambda i: titles[i], key="report-source")
+    view = or_stop(data.get_source, target)
+    rows_out = export.report_rows(view.claims, data.flags_of_source(target))
+    st.markdown(f"**{len(rows_out)} statements** need correcting in {md(titles[target])}.")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    markdown = export.correction_markdown(view.source, rows_out, stamp)
+    dl = st.columns(2)
+    dl[0].download_button(
+        "Download report (Markdown)", markdown, f"corrections-{target}.md", "text/markdown", key="report-md"
+    )
+    dl[1].download_button(
+        "Download report (CSV)",
+        export.correction_csv(rows_out),
+        f"corrections-{target}.csv",
+        "text/csv",
+        key="report-csv",
+    )
+    with st.expander("Preview"):
+        st.code(markdown, language="markdown")

@@ -1,0 +1,1 @@
+"""Shared pieces of the Streamlit app: data access, safe rendering, widgets used by several pages."""

@@ -1,0 +1,166 @@
+"""Downloads: the graph view as CSV, JSON and GraphML, and an editor's correction report (pure).
+
+CSV cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with
+an apostrophe; GraphML is built with ElementTree, which escapes markup, after dropping the
+control characters XML 1.0 cannot hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kb.views import ClaimRow, Subgraph
+from ui.components.claims import grade_label, problems
+from ui.components.graph import node_label
+
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MD_REPORT = re.compile(r"([\\`*_{}\[\]<>#|!~$])")
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return buf.getvalue()
+
+
+def nodes_csv(graph: Subgraph) -> str:
+    return _csv(
+        ["id", "label", "caption", "grade", "citation_status"],
+        (
+            [n.id, node_label(n), n.caption, n.properties.get("grade"), n.properties.get("citation_status")]
+            for n in graph.nodes
+        ),
+    )
+
+
+def edges_csv(graph: Subgraph) -> str:
+    return _csv(
+        ["start", "type", "end", "provenance"], ([e.start, e.type, e.end, e.provenance] for e in graph.edges)
+    )
+
+
+def graph_json(graph: Subgraph) -> str:
+    return json.dumps(graph.model_dump(mode="json"), ensure_ascii=False, indent=2, default=str)
+
+
+def _xml_text(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return _XML_INVALID.sub("", text)
+
+
+def graphml(graph: Subgraph) -> str:
+    ns = "http://graphml.graphdrawing.org/xmlns"
+    root = ET.Element("graphml", {"xmlns": ns})
+    node_keys = ("label", "caption", "grade", "citation_status", "properties")
+    for key in node_keys:
+        ET.SubElement(root, "key", {"id": f"n_{key}", "for": "node", "attr.name": key, "attr.type": "string"})
+    for key in ("type", "provenance"):
+        ET.SubElement(root, "key", {"id": f"e_{key}", "for": "edge", "attr.name": key, "attr.type": "string"})
+    g = ET.SubElement(root, "graph", {"id": "kb", "edgedefault": "directed"})
+    known = {n.id for n in graph.nodes}
+    for n in graph.nodes:
+        el = ET.SubElement(g, "node", {"id": _xml_text(n.id)})
+        values = {
+            "label": node_label(n),
+            "caption": n.caption,
+            "grade": n.properties.get("grade"),
+            "citation_status": n.properties.get("citation_status"),
+            "properties": n.properties,
+        }
+        for key in node_keys:
+            if values[key] not in (None, ""):
+                ET.SubElement(el, "data", {"key": f"n_{key}"}).text = _xml_text(values[key])
+    for i, e in enumerate(graph.edges):
+        if e.start not in known or e.end not in known:
+            continue
+        el = ET.SubElement(
+            g, "edge", {"id": f"e{i}", "source": _xml_text(e.start), "target": _xml_text(e.end)}
+        )
+        ET.SubElement(el, "data", {"key": "e_type"}).text = _xml_text(e.type)
+        if e.provenance:
+            ET.SubElement(el, "data", {"key": "e_provenance"}).text = _xml_text(e.provenance)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --- correction report ------------------------------------------------------------------------
+
+
+def _md(text: Any) -> str:
+    """Markdown-inert but still readable: no links, emphasis, HTML or tables from article text."""
+    return _MD_REPORT.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def report_rows(claims: Sequence[ClaimRow], flags: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per claim that needs correcting (a problem or any flag), in reading order."""
+    flags_by_claim: dict[str, list[dict[str, Any]]] = {}
+    for f in flags:
+        flags_by_claim.setdefault(f["claim"]["id"], []).append(f["flag"])
+    rows = []
+    for c in sorted(claims, key=lambda c: c.start or 0):
+        found, its_flags = problems(c), flags_by_claim.get(c.id, [])
+        if not found and not its_flags:
+            continue
+        rows.append(
+            {
+                "claim_id": c.id,
+                "text": c.text,
+                "problems": "; ".join(found),
+                "grade": grade_label(c),
+                "citation_status": c.citation_status,
+                "flags": "; ".join(
+                    f"{f.get('reason')} ({f.get('status')}, {f.get('created_by')}): {f.get('note') or ''}".strip()
+                    for f in its_flags
+                ),
+            }
+        )
+    return rows
+
+
+def correction_csv(rows: Sequence[dict[str, Any]]) -> str:
+    header = ["claim_id", "text", "problems", "grade", "citation_status", "flags"]
+    return _csv(header, ([r[h] for h in header] for r in rows))
+
+
+def correction_markdown(source: dict[str, Any], rows: Sequence[dict[str, Any]], generated_at: str) -> str:
+    title = source.get("title") or source.get("key") or source.get("id")
+    lines = [
+        f"# Correction report: {_md(title)}",
+        "",
+        f"- Source: {_md(source.get('locator') or source.get('key') or '')}",
+        f"- Source id: `{source.get('id')}`",
+        f"- Generated: {generated_at}",
+        f"- Statements needing correction: {len(rows)}",
+        "",
+    ]
+    if not rows:
+        lines.append("Nothing to correct: every claim cites its evidence and no editor flagged any.")
+    for i, r in enumerate(rows, 1):
+        lines += [
+            f"## {i}. {_md(r['problems'] or 'flagged by an editor')}",
+            "",
+            f"> {_md(r['text'])}",
+            "",
+            f"- Grade: {r['grade']}; citation: {r['citation_status']}",
+        ]
+        if r["flags"]:
+            lines.append(f"- Editor flags: {_md(r['flags'])}")
+        lines.append(f"- Claim id: `{r['claim_id']}`")
+        lines.append("")
+    return "\n".join(lines)
