@@ -274,6 +274,23 @@ def test_claim_detail_keeps_candidate_evidence_apart(sample: GraphStore) -> None
     assert said.index("Cites nothing") < said.index("Candidate evidence")
 
 
+def test_accepting_a_candidate_counts_it_for_the_grade(sample: GraphStore) -> None:
+    candidate = next(
+        c.id for c in sample.list_claims(page_size=200).rows if sample.get_claim(c.id).candidates
+    )
+    before = sample.get_claim(candidate)
+    work_id = before.candidates[0].work["id"]
+    at = run(nav.CLAIM, claim=candidate)
+    at.button(key=f"candidate-{candidate}-{work_id}").click().run()
+    assert_ok(at)
+    after = sample.get_claim(candidate)
+    assert after.candidates[0].edge["accepted"] is True
+    assert after.assessment is not None
+    assert any("accepted" in r or "candidate" in r or "supporting" in r for r in after.assessment["reasons"])
+    assert after.citations == []  # still nothing cited by the article itself
+    assert after.claim.citation_status == before.claim.citation_status
+
+
 def test_flag_a_claim_then_resolve_it(sample: GraphStore) -> None:
     claim_id = first_claim(sample, status="missing")
     at = run(nav.CLAIM, claim=claim_id)

@@ -147,3 +147,15 @@ def update_flag(flag_id: str, *, status: FlagStatus, by: str, note: str = "") ->
         return get_store().update_flag(flag_id, status=status, by=by, note=note)
     finally:
         clear_reads()
+
+
+def decide_candidate(claim_id: str, work_id: str, *, accepted: bool, by: str) -> int:
+    """Accept or reject a literature-search candidate, then grade the claim again."""
+    from ui.workflows import regrade
+
+    try:
+        store = get_store()
+        store.decide_candidate(claim_id, work_id, accepted=accepted, by=by)
+        return regrade(store, [claim_id])
+    finally:
+        clear_reads()

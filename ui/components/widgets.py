@@ -10,8 +10,9 @@ from typing import Any
 import streamlit as st
 
 from kb.views import CitedWork, ClaimDetail, ClaimRow, Subgraph
-from ui.components import graph, nav
+from ui.components import data, graph, nav
 from ui.components.claims import STATUS_LABELS, Summary, cue_words, grade_label, is_overclaim
+from ui.components.feedback import attempt
 from ui.components.safe import esc, md, md_link, short, work_links
 
 
@@ -119,6 +120,19 @@ def citations_block(detail: ClaimDetail) -> None:
         )
         for cited in detail.candidates:
             _work_card(cited, candidate=True, graded=False)
+            _candidate_actions(detail.claim.id, cited)
+
+
+def _candidate_actions(claim_id: str, cited: CitedWork) -> None:
+    """An editor decides whether a search hit counts as evidence for this claim."""
+    work_id = cited.work["id"]
+    accepted = bool(cited.edge.get("accepted"))
+    label = "Stop counting it" if accepted else "Accept as evidence"
+    clicked = st.button(label, key=f"candidate-{claim_id}-{work_id}", help="The grade is recomputed at once")
+    if clicked and attempt(
+        data.decide_candidate, claim_id, work_id, accepted=not accepted, by=nav.editor_name()
+    ):
+        st.rerun()
 
 
 def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False) -> None:
