@@ -17,6 +17,8 @@ a batch goes on past it.
 
 from __future__ import annotations
 
+import re
+
 from kb.errors import KBError
 
 __all__ = [
@@ -29,11 +31,26 @@ __all__ = [
     "NoTextLayer",
     "TooLarge",
     "UnsupportedContent",
+    "one_line",
 ]
 
 
+# Line breaks, terminal escapes, other C0/C1 controls and bidirectional overrides. A message names
+# the input, and a file name or URL may hold any of these: printed raw, one error would span
+# lines, or recolour, rewrite or reorder the user's terminal.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """`text` with unprintable characters written as escapes (a newline becomes \\n)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 class IngestError(KBError):
-    """Root of every error `ingest` raises on purpose."""
+    """Root of every error `ingest` raises on purpose. Its message is always one printable line."""
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(one_line(str(message)), *args)
 
 
 class InputNotFound(IngestError):

@@ -14,6 +14,7 @@ Offsets of links refer to the final `Extracted.text`: cleaning happens before of
 from __future__ import annotations
 
 import io
+import logging
 import re
 from typing import Any, TypedDict
 from urllib.parse import urljoin
@@ -30,6 +31,10 @@ from ingest.links import Link
 from ingest.textrender import HTML_VOCABULARY, TEI_VOCABULARY, absolute_url, render
 
 __all__ = ["Extracted", "Link", "extract"]
+
+# pypdf logs what it repairs in a damaged file ("EOF marker not found") to stderr; the outcome
+# already reaches the user as the page's text or as one DecodeError line.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 
 class Extracted(BaseModel):
@@ -95,6 +100,11 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 _LANG = re.compile(
     r"""<html\b[^>]*?\s(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)""", re.I
 )
+# An XML declaration, and a DOCTYPE's internal subset, at the top of a page (XHTML): lxml refuses
+# a decoded string that declares an encoding, and the subset's entity definitions (an entity bomb,
+# an external entity naming a local file) would otherwise be shown as text. Neither is expanded.
+_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>")
+_INTERNAL_SUBSET = re.compile(r"(\s*<!DOCTYPE\b[^>\[]*)\[.*?\]\s*>", re.I | re.S)
 _META_LANG = re.compile(
     r"""<meta\s[^>]*http-equiv\s*=\s*["']?content-language["']?[^>]*content\s*=\s*["']?\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)""",
     re.I,
@@ -102,7 +112,7 @@ _META_LANG = re.compile(
 
 
 def _from_html(html: str, url: str | None) -> Extracted:
-    html = clean_text(html)
+    html = _strip_prolog(clean_text(html))
     language = _html_language(html)
     xml = trafilatura.extract(
         html,
@@ -135,6 +145,14 @@ def _from_html(html: str, url: str | None) -> Extracted:
     return whole
 
 
+def _strip_prolog(html: str) -> str:
+    if match := _XML_DECLARATION.match(html):
+        html = html[match.end() :]
+    if match := _INTERNAL_SUBSET.match(html):
+        html = match.group(1) + ">" + html[match.end() :]
+    return html
+
+
 def _from_html_body(html: str, url: str | None, language: str | None) -> Extracted:
     """Render the whole body as text: for pages too short for trafilatura to call it an article."""
     try:
@@ -142,7 +160,10 @@ def _from_html_body(html: str, url: str | None, language: str | None) -> Extract
     except (lxml.etree.ParserError, ValueError):
         return Extracted(text="")
     base = tree.find(".//base[@href]")
-    base_url = urljoin(url or "", base.get("href", "")) if base is not None else url
+    try:
+        base_url = urljoin(url or "", base.get("href", "")) if base is not None else url
+    except ValueError:  # a malformed <base href>: resolve against the page's own URL
+        base_url = url
     body = tree.find("body")
     text, links = render(body if body is not None else tree, HTML_VOCABULARY, base_url=base_url)
     meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_DATE_PARAMS)

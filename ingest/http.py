@@ -6,7 +6,8 @@
   Cache-Control and otherwise keeps pages for `CACHE_EXPIRY`; pages read from private addresses
   go to a separate cache file, so a later guarded session never gets them from the cache;
 - retries with exponential backoff on 429/500/502/503/504 and connection errors (urllib3
-  `Retry`), honouring Retry-After up to `RETRY_AFTER_MAX` seconds;
+  `Retry`), honouring Retry-After up to `RETRY_AFTER_MAX` seconds (a server asking for a longer
+  wait gets its error reported at once: urllib3 alone would wait the maximum and ask again);
 - the User-Agent from settings, default connect/read timeouts, a redirect limit;
 - no proxies, .netrc or CA bundle from the environment (settings are the only configuration,
   and a proxy would connect on our behalf where the address guard cannot see);
@@ -20,12 +21,16 @@ checked against the first bytes as well as the header.
 
 from __future__ import annotations
 
+import http.client
 import json
+import logging
+import re
 import socket
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -59,6 +64,65 @@ BACKOFF_MAX = 10.0
 DEFAULT_DEADLINE = 120.0  # seconds for a whole download, redirects included
 _CHUNK = 64 * 1024
 _SCHEMES = ("http", "https")
+
+
+class _RedactKeys(logging.Filter):
+    """Blanks API keys out of the URLs urllib3 and requests-cache log at DEBUG level: whoever turns
+    debug logging on must not find the NCBI key in their logs."""
+
+    _KEY = re.compile(r"((?:api_key|apikey|access_token)=)[^&\s\"'#]+", re.I)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._KEY.search(message):
+            record.msg, record.args = self._KEY.sub(r"\1***", message), ()
+        return True
+
+
+def _redact_http_logs() -> None:
+    # A logger's filter sees only the records logged on that very logger, so each one gets it.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith(("urllib3", "requests_cache")):
+            logging.getLogger(name).addFilter(_RedactKeys())
+
+
+_redact_http_logs()
+
+
+class _Retry(Retry):
+    """urllib3's Retry, except that a Retry-After beyond `retry_after_max` ends the retries."""
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
+        if response is not None and self.respect_retry_after_header:
+            wait = _retry_after_seconds(response.headers.get("Retry-After"))
+            if wait is not None and wait > self.retry_after_max:
+                # With raise_on_status=False the pool hands back this response: its status is reported.
+                raise urllib3.exceptions.MaxRetryError(_pool, url or "", reason=None)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class _Adapter(HTTPAdapter):
@@ -101,7 +165,9 @@ def make_session(
         allow_private = settings.allow_private_network
     session: requests.Session
     if cache:
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        # Private: it holds what was fetched, intranet pages too when those are allowed.
+        settings.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        settings.cache_dir.chmod(0o700)
         name = "http-private" if allow_private else "http"
         session = requests_cache.CachedSession(
             str(settings.cache_dir / name),
@@ -119,7 +185,7 @@ def make_session(
     if settings.contact_email:
         user_agent = f"{user_agent} (mailto:{settings.contact_email})"
     session.headers["User-Agent"] = user_agent
-    retries = Retry(
+    retries = _Retry(
         total=settings.http_retries,
         status_forcelist=RETRY_STATUSES,
         backoff_factor=BACKOFF_FACTOR,
@@ -356,6 +422,9 @@ def _wrap_request_error(
         return FetchError(f"{url}: the server reset the connection; try again later")
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return FetchError(f"{url}: the server refused the connection; check the address or try again later")
+    if malformed := next((c for c in causes if isinstance(c, http.client.HTTPException)), None):
+        # Not a status line (another protocol on that port), or headers past the client's limits.
+        return FetchError(f"{url}: the server's answer is not valid HTTP ({malformed}); check the address")
     if isinstance(e, exc.ConnectionError):
         return FetchError(f"{url}: could not connect ({causes[-1]}); check the address and your connection")
     return FetchError(f"{url}: request failed ({e}); try again later")

@@ -15,7 +15,9 @@ alone, so one typo does not stop a batch.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ LIST_SUFFIXES = frozenset({".list", ".urls"})
 STDIN = "-"
 _URL = re.compile(r"^https?://", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_OTHER_URL = re.compile(r"^(?:data|javascript|vbscript|mailto|about|blob|file|tel):", re.I)
 _LOOKS_LIKE_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|$)", re.I)
 _MAX_LIST_DEPTH = 5  # lists may name lists; a cycle or a deep chain stops here
 
@@ -157,10 +160,26 @@ def _expand(
             yield from _expand_list(arg, path, depth)
         else:
             yield _file_item(arg, path, origin)
+    elif _exists(path):
+        error = UnsupportedContent(
+            f"{arg}: not a regular file (a pipe, device or socket); save its content to a file and give that"
+        )
+        yield _invalid(arg, error, origin)
+    elif _OTHER_URL.match(arg):  # "data:...", "javascript:...": a URL, not a missing file
+        yield _invalid(
+            arg, UnsupportedContent(f"{arg}: only http:// and https:// URLs can be fetched"), origin
+        )
     else:
         hint = f"; did you mean https://{arg}?" if _LOOKS_LIKE_HOST.match(arg) else "; check the path"
         where = f" (listed in {origin})" if origin else ""
         yield _invalid(arg, InputNotFound(f"{arg}: no such file or directory{where}{hint}"), origin)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _directory_files(path: Path) -> list[Path]:
@@ -233,13 +252,20 @@ def _supported() -> str:
 
 
 def _read_file(locator: str, path: Path, max_bytes: int) -> Fetched:
+    too_large = f"over the {max_bytes:,} byte limit; raise KB_HTTP_MAX_BYTES"
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise TooLarge(
-                f"{locator}: the file is {size:,} bytes, over the {max_bytes:,} limit; raise KB_HTTP_MAX_BYTES"
-            )
-        body = path.read_bytes()
+        # Non-blocking, so a file swapped for a pipe since it was listed cannot hang the batch;
+        # the size is checked on what was opened, and the read is capped (a file may still grow).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise UnsupportedContent(f"{locator}: not a regular file (a pipe, device or socket)")
+            if info.st_size > max_bytes:
+                raise TooLarge(f"{locator}: the file is {info.st_size:,} bytes, {too_large}")
+            body = f.read(max_bytes + 1)
+        if len(body) > max_bytes:
+            raise TooLarge(f"{locator}: the file grew while it was read, {too_large}")
     except FileNotFoundError as e:
         raise InputNotFound(f"{locator}: no such file; check the path") from e
     except OSError as e:

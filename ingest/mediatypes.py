@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.decoding import utf16_without_bom
+
 HTML = "text/html"
 XHTML = "application/xhtml+xml"
 TEXT = "text/plain"
@@ -131,8 +133,9 @@ def effective_type(declared: str | None, head: bytes) -> str:
 
 
 def looks_textual(head: bytes) -> bool:
-    """True when the bytes read as text: no NULs (bar UTF-16) and few control characters."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """True when the bytes read as text: no NULs (bar UTF-16, with or without a byte-order mark)
+    and few control characters."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):
         return True
     if not head:
         return True

@@ -13,7 +13,10 @@ database: `ui.workflows` writes the documents through `kb.store`.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -26,12 +29,15 @@ from ingest.entities import build_propositions
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
 from ingest.fetch import Fetched
-from ingest.inputs import read_all
+from ingest.inputs import ReadResult, read_all
 from ingest.linking import LinkResult, citation_status, link_citations, to_records
 from kb.models import CitationStatus, Claim, Document, Source
 from kb.settings import Settings
 
 StageCallback = Callable[[str, str], None]  # (stage, message)
+
+# Inputs queued per worker process: more than a write batch, so workers go on while it is written.
+_IN_FLIGHT = 16
 
 STAGES = ("fetch", "extract", "claims", "citations", "resolve", "grade", "write")
 
@@ -199,10 +205,17 @@ def analyse_inputs(
     session: requests.Session | None = None,
     stdin: BinaryIO | None = None,
     detector: ClaimDetector | None = None,
+    workers: int = 1,
 ) -> Iterator[tuple[str, Analysis | IngestError]]:
-    """(locator, analysis) for each input, or (locator, error) for one that could not be read."""
+    """(locator, analysis) for each input, in input order, or (locator, error) for one that could
+    not be read. With `workers` > 1 the analysis (CPU-bound, pure) runs in that many processes
+    while this one goes on reading; only the default detector is used there."""
+    results = read_all(args, settings, as_list=as_list, session=session, stdin=stdin)
+    if workers > 1 and detector is None:
+        yield from _analyse_in_processes(results, workers)
+        return
     detector = detector or RuleClaimDetector()
-    for result in read_all(args, settings, as_list=as_list, session=session, stdin=stdin):
+    for result in results:
         if result.error is not None or result.fetched is None:
             yield result.item.locator, result.error or IngestError(f"{result.item.locator}: nothing was read")
             continue
@@ -210,3 +223,36 @@ def analyse_inputs(
             yield result.item.locator, analyse_fetched(result.fetched, detector=detector)
         except IngestError as e:
             yield result.item.locator, e
+
+
+def _analyse_or_error(fetched: Fetched) -> Analysis | IngestError:
+    try:
+        return analyse_fetched(fetched)
+    except IngestError as e:
+        return e
+
+
+def _analyse_in_processes(
+    results: Iterable[ReadResult], workers: int
+) -> Iterator[tuple[str, Analysis | IngestError]]:
+    """Analyse in a process pool, at most `_IN_FLIGHT` items per worker ahead of the consumer
+    (memory stays bounded), yielding in input order."""
+    window: deque[tuple[str, Future[Analysis | IngestError] | IngestError]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for result in results:
+            if result.error is not None or result.fetched is None:
+                error = result.error or IngestError(f"{result.item.locator}: nothing was read")
+                window.append((result.item.locator, error))
+            else:
+                window.append((result.item.locator, pool.submit(_analyse_or_error, result.fetched)))
+            while len(window) > workers * _IN_FLIGHT:
+                yield _settled(window.popleft())
+        while window:
+            yield _settled(window.popleft())
+
+
+def _settled(
+    entry: tuple[str, Future[Analysis | IngestError] | IngestError],
+) -> tuple[str, Analysis | IngestError]:
+    locator, outcome = entry
+    return locator, outcome.result() if isinstance(outcome, Future) else outcome

@@ -7,7 +7,11 @@ splits the rest into sentences. pysbd knows abbreviations ("et al.", "e.g.", "Dr
 citation flattened into the text ("conditions.1,2 Next"), so every segment is re-located in the
 original text and such citations are split off here, staying with the sentence they support.
 A unit with no sentence end inside it (a heading, a one-sentence paragraph) skips pysbd, which
-is the slow part.
+is the slow part, and so does a *plain* unit: plain words, digits and commas whose only sentence
+ends are a lower-case word of three letters or more (not an abbreviation pysbd knows, not a roman
+numeral) and a period, "!" or "?", then spaces and a capital. pysbd splits such a unit exactly
+there, so it is split here at a fraction of the cost (tests/ingest/test_sentences.py checks the
+two agree on real abstracts).
 
 Invariant: for every sentence, `text[s.start:s.end] == s.text`.
 """
@@ -29,6 +33,15 @@ _INNER_END = re.compile(r"[.!?…][\"'”’)\]]*\d*\s+\S")  # a possible senten
 _SUPERSCRIPT_END = re.compile(
     r"(?<=[a-z%)\]][.!?])(?:\d{1,3}(?:[,–-]\d{1,3})*|\[\d{1,3}(?:[,–-]\d{1,3})*\])(?=\s+[\"“(]?[A-Z])"
 )
+# A plain unit (see the module docstring): no quotes, brackets or other punctuation pysbd has rules for.
+_PLAIN_CHARS = re.compile(r"[A-Za-z0-9 ,;:'’\-–—/&+%$.!?()\[\]]+")
+_GROUP = re.compile(r"\([^()\[\]]*\)|\[[^()\[\]]*\]")  # innermost brackets
+# "(i)", "(a)", "[3]" label list items and "(...) Next" may close one: pysbd splits there
+_LIST_LABEL = re.compile(r"[(\[] *[A-Za-z0-9]{1,4} *[)\]]|[)\]] +[A-Z]")
+_QUOTE = re.compile(r"(?<![A-Za-z])['’]")
+_TERMINALS = re.compile(r"[.!?]")
+_PLAIN_END = re.compile(r"(?<![A-Za-z'’])([a-z]{3,})[.!?](?: +(?=[A-Za-z])| *$)")
+_ROMAN = re.compile(r"[ivxlcdm]+")
 _MAX_HEADING_WORDS = 15
 _MAX_LEAD_IN_WORDS = 6  # a longer line ending in ":" introduces a list; it is not a heading
 _SAME_LENGTH_SPACES = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u00a0": " "})
@@ -101,13 +114,86 @@ def _split_superscripts(unit: str, start: int, end: int) -> Iterator[tuple[int, 
     yield start, end
 
 
+@cache
+def _abbreviations() -> frozenset[str]:
+    from pysbd.lang.english import English  # type: ignore[import-untyped]
+
+    abbr = English.Abbreviation
+    return frozenset(
+        a.lower() for a in (*abbr.ABBREVIATIONS, *abbr.PREPOSITIVE_ABBREVIATIONS, *abbr.NUMBER_ABBREVIATIONS)
+    )
+
+
+def _balanced(unit: str) -> bool:
+    """Brackets pair up and hold no sentence end (pysbd never splits inside them)."""
+    if "(" not in unit and ")" not in unit and "[" not in unit and "]" not in unit:
+        return True
+    if _LIST_LABEL.search(unit):
+        return False
+    rest, n = unit, 1
+    while n:
+        if any(_TERMINALS.search(g) for g in _GROUP.findall(rest)):
+            return False
+        rest, n = _GROUP.subn("", rest)
+    return not any(c in rest for c in "()[]")
+
+
+def _plain_spans(unit: str) -> list[tuple[int, int]] | None:
+    """The sentences of a plain unit (see the module docstring), or None when pysbd must decide."""
+    if not _PLAIN_CHARS.fullmatch(unit) or _QUOTE.search(unit) or not _balanced(unit):
+        return None
+    ends = list(_PLAIN_END.finditer(unit))
+    if len(ends) != len(_TERMINALS.findall(unit)):
+        return None  # a period that is not a plain sentence end: "e.g.", "2.5", "Dr."
+    abbreviations = _abbreviations()
+    spans: list[tuple[int, int]] = []
+    cursor = len(unit) - len(unit.lstrip())
+    for m in ends:
+        word = m.group(1)
+        if word in abbreviations or _ROMAN.fullmatch(word):
+            return None
+        spans.append((cursor, m.end(1) + 1))
+        cursor = m.end()
+    last = len(unit.rstrip())
+    if cursor < last:
+        spans.append((cursor, last))
+    return spans
+
+
+def _pysbd_segment(unit: str) -> list[str]:
+    r"""`pysbd.Segmenter.segment(unit)` (clean=False), less its cost of compiling one regex per
+    sentence to find the sentence again: the same search, done with `str.find`.
+
+    pysbd finds each processed sentence with `re.finditer(re.escape(sent) + r"\s*", unit)`,
+    keeping the first match that ends after the previous sentence's match."""
+    out: list[str] = []
+    prior_end = 0
+    for sent in _segmenter().processor(unit).process():
+        pos = 0
+        while (start := unit.find(sent, pos)) >= 0:
+            end = start + len(sent)
+            while end < len(unit) and unit[end].isspace():
+                end += 1
+            if end > prior_end:
+                out.append(unit[start:end])
+                prior_end = end
+                break
+            pos = end if end > start else start + 1
+    return out
+
+
 def _segments(unit: str) -> Iterator[tuple[int, int]]:
     if not _INNER_END.search(unit):  # one sentence (or a heading): no need to ask pysbd
         start = len(unit) - len(unit.lstrip())
         yield from _split_superscripts(unit, start, len(unit.rstrip()))
         return
+    plain = _plain_spans(unit)
+    if plain is not None:
+        for start, end in plain:
+            yield from _split_superscripts(unit, start, end)
+        return
     cursor = 0
-    for piece in _segmenter().segment(unit):
+    for piece in _pysbd_segment(unit):
         span = _locate(unit, piece, cursor)
         if span is None:
             continue  # pysbd rewrote it beyond recognition; the remainder is caught below

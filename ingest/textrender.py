@@ -170,8 +170,12 @@ def absolute_url(target: str | None, base: str | None) -> str | None:
     """An absolute http(s) URL, or None: javascript:, mailto: and the like are not links to works."""
     if not target:
         return None
-    resolved = urljoin(base, target.strip()) if base else target.strip()
-    return resolved if urlsplit(resolved).scheme.lower() in ("http", "https") else None
+    try:
+        resolved = urljoin(base, target.strip()) if base else target.strip()
+        scheme = urlsplit(resolved).scheme.lower()
+    except ValueError:  # "http://[bad": one malformed link must not fail the whole page
+        return None
+    return resolved if scheme in ("http", "https") else None
 
 
 class _Builder:

@@ -48,19 +48,29 @@ SET m.version = $version, m.updated_at = $now
 
 # --- writing one document (all in one transaction, in this order) ---------------------------
 
-FIND_SOURCE = "MATCH (s:Source {id: $id}) RETURN s.id AS id"
-
+# Every write statement takes `$rows` (one map per node or edge), so the same statement writes
+# one document or a batch of many (`GraphStore.write_documents`): one round trip per statement.
+# A batch never holds two versions of one article (the store splits such batches).
 MERGE_SOURCE = """
-MERGE (s:Source {id: $row.id})
-ON CREATE SET s += $row, s.is_latest = true
-WITH s
-OPTIONAL MATCH (old:Source {key: $row.key})
-WHERE old.id <> $row.id AND old.is_latest = true
+UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+ON CREATE SET s += row, s.is_latest = true
+WITH s, row
+OPTIONAL MATCH (old:Source {key: row.key})
+WHERE old.id <> row.id AND old.is_latest = true
 SET old.is_latest = false
 WITH s, old
 WHERE old IS NOT NULL
 MERGE (s)-[r:SUPERSEDES]->(old)
 ON CREATE SET r.provenance = 'ingest'
+"""
+
+FIND_SOURCE = "MATCH (s:Source {id: $id}) RETURN s.id AS id"
+
+FIND_SOURCES = """
+UNWIND $ids AS sid
+MATCH (s:Source {id: sid})
+RETURN s.id AS id
 """
 
 # Claims belong to exactly one source version and are written only with it (the store skips a
@@ -69,16 +79,16 @@ ON CREATE SET r.provenance = 'ingest'
 # Two statements because a label must be set when the node is created: the embedded engine
 # rejects adding a label to a node created earlier in the same transaction.
 CREATE_CITED_CLAIMS = """
-MATCH (s:Source {id: $source_id})
 UNWIND $rows AS row
+MATCH (s:Source {id: row.source_id})
 CREATE (c:Claim)
 SET c = row
 CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
 """
 
 CREATE_UNCITED_CLAIMS = """
-MATCH (s:Source {id: $source_id})
 UNWIND $rows AS row
+MATCH (s:Source {id: row.source_id})
 CREATE (c:Claim:Uncited)
 SET c = row
 CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
@@ -199,9 +209,9 @@ ON CREATE SET r.provenance = row.provenance, r.text = row.text, r.accepted = row
 """
 
 MERGE_LISTED_WORKS = """
-MATCH (s:Source {id: $source_id})
-UNWIND $work_ids AS wid
-MATCH (w:Work {id: wid})
+UNWIND $rows AS row
+MATCH (s:Source {id: row.source_id})
+MATCH (w:Work {id: row.work_id})
 MERGE (s)-[r:LISTS]->(w)
 ON CREATE SET r.provenance = 'reference_list'
 """
@@ -221,14 +231,17 @@ SET c.grade = row.grade, c.score = row.score, c.overclaim = row.overclaim,
 
 # --- reading --------------------------------------------------------------------------------
 
-COUNT_CLAIMS_BY_STATUS = """
-MATCH (c:Claim)
-RETURN c.citation_status AS status, count(c) AS n
-"""
+# Dashboard counts without reading every claim: labels and indexes do the work. A claim is
+# cited exactly when it is not `Uncited` (`kb check` verifies it), so of the statuses only one
+# is counted through its index; grades are a fixed list, one index count each.
+COUNT_CLAIMS_WITH_STATUS = "MATCH (c:Claim) WHERE c.citation_status = $status RETURN count(c) AS n"
 
-COUNT_CLAIMS_BY_GRADE = """
-MATCH (c:Claim)
-RETURN coalesce(c.grade, 'not graded') AS grade, count(c) AS n
+COUNT_CLAIMS_WITH_GRADES = """
+UNWIND $grades AS g
+CALL (g) {
+  MATCH (c:Claim) WHERE c.grade = g RETURN count(c) AS n
+}
+RETURN g AS grade, n
 """
 
 LIST_UNCITED = """
@@ -241,11 +254,12 @@ SKIP $skip LIMIT $limit
 LIST_SOURCES = """
 MATCH (s:Source)
 WHERE $latest_only = false OR s.is_latest = true
+WITH s
+ORDER BY s.ingested_at DESC, s.id
+SKIP $skip LIMIT $limit
 RETURN s.id AS id, s.key AS key, s.locator AS locator, s.title AS title, s.site AS site,
        s.ingested_at AS ingested_at, s.is_latest AS is_latest, s.claim_count AS claim_count,
        s.cited_count AS cited_count
-ORDER BY s.ingested_at DESC, s.id
-SKIP $skip LIMIT $limit
 """
 
 GET_SOURCE = "MATCH (s:Source {id: $id}) RETURN s {.*} AS source"
@@ -262,10 +276,13 @@ RETURN s.id AS id, s.ingested_at AS ingested_at, s.is_latest AS is_latest, s.con
 ORDER BY s.ingested_at DESC
 """
 
-# The claims list: every filter is optional (a null parameter disables it), so one statement
-# serves the app's table and `kb claims`. Ordering uses the indexed `rank`.
-_claim_filter = """
-MATCH (c:Claim)
+# The claims list. Every filter is optional (a null parameter disables it); the embedded engine
+# uses an index only for a plain `c.x = $x` at the top of a WHERE, never behind `$x IS NULL OR`,
+# so each statement starts from the most selective filter that is set (its *driver*: an indexed
+# property, or the Entity an intervention or outcome names, reached through the graph) and checks
+# the others row by row. `GraphStore.list_claims` picks the variant; all are linted here. Rows are
+# sorted before they are projected, so only one page of rows is ever built.
+_claim_filters = """
 WHERE ($source_id IS NULL OR c.source_id = $source_id)
   AND ($status IS NULL OR c.citation_status = $status)
   AND ($grade IS NULL OR coalesce(c.grade, 'not graded') = $grade)
@@ -277,21 +294,40 @@ WHERE ($source_id IS NULL OR c.source_id = $source_id)
   AND ($outcome IS NULL OR $outcome IN c.outcomes)
 """
 
-LIST_CLAIMS = (
-    _claim_filter
-    + """
-RETURN c {.id, .text, .source_id, .citation_status, .grade, .score, .overclaim, .flagged,
+_claim_drivers: dict[str, str] = {
+    "all": "MATCH (c:Claim)\n",  # no filter at all
+    "scan": "MATCH (c:Claim)" + _claim_filters,  # only filters no index can serve
+    "source_id": "MATCH (c:Claim)\nWHERE c.source_id = $source_id\nWITH c" + _claim_filters,
+    "status": "MATCH (c:Claim)\nWHERE c.citation_status = $status\nWITH c" + _claim_filters,
+    "grade": "MATCH (c:Claim)\nWHERE c.grade = $grade\nWITH c" + _claim_filters,
+    "intervention": (
+        "MATCH (:Entity {name: $intervention})<-[:INTERVENTION]-(:Proposition)<-[:STATES]-(c:Claim)\n"
+        "WITH DISTINCT c" + _claim_filters
+    ),
+    "outcome": (
+        "MATCH (:Entity {name: $outcome})<-[:OUTCOME]-(:Proposition)<-[:STATES]-(c:Claim)\n"
+        "WITH DISTINCT c" + _claim_filters
+    ),
+}
+
+_claim_row = """c {.id, .text, .source_id, .citation_status, .grade, .score, .overclaim, .flagged,
           .hedges, .boosters, .attribution, .interventions, .outcomes, .kind, .confidence,
-          .start, .end, .source_title, .atoms_json} AS claim
-ORDER BY c.rank, c.id
-SKIP $skip LIMIT $limit
-"""
-)
+          .start, .end, .source_title, .atoms_json} AS claim"""
 
-COUNT_CLAIMS = _claim_filter + "RETURN count(c) AS n"
+LIST_CLAIMS_BY: dict[str, str] = {
+    driver: head + "WITH c\nORDER BY c.rank, c.id\nSKIP $skip LIMIT $limit\nRETURN " + _claim_row
+    for driver, head in _claim_drivers.items()
+}
+COUNT_CLAIMS_BY: dict[str, str] = {
+    driver: head + "RETURN count(c) AS n" for driver, head in _claim_drivers.items()
+}
+LIST_CLAIMS = LIST_CLAIMS_BY["scan"]
+COUNT_CLAIMS = COUNT_CLAIMS_BY["scan"]
 
+# Start from the claim (its id index), then its source: starting from `(s:Source)` reads every source.
 GET_CLAIM = """
-MATCH (s:Source)-[:HAS_CLAIM]->(c:Claim {id: $id})
+MATCH (c:Claim {id: $id})
+MATCH (s:Source)-[:HAS_CLAIM]->(c)
 OPTIONAL MATCH (c)-[:ASSESSED]->(a:Assessment)
 RETURN c {.*} AS claim, s {.id, .key, .locator, .title, .site, .text} AS source, a {.*} AS assessment
 """
@@ -358,23 +394,39 @@ COUNT_NODES = (
     + ", ".join(label.lower() for label in (*NODE_LABELS, "Uncited"))
 )
 
-EDITOR_QUEUE = """
-MATCH (c:Claim)
-WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)
-  AND ($source_id IS NULL OR c.source_id = $source_id)
+# Sorted before projecting (only one page of rows is built); one article's queue starts from
+# its index.
+_editor_queue_tail = """
   AND ($include_flagged OR coalesce(c.flagged, false) = false)
-RETURN c {.id, .text, .source_id, .citation_status, .grade, .overclaim, .flagged, .boosters,
-          .attribution, .source_title, .rank} AS claim
+WITH c
 ORDER BY c.rank, c.id
 SKIP $skip LIMIT $limit
+RETURN c {.id, .text, .source_id, .citation_status, .grade, .overclaim, .flagged, .boosters,
+          .attribution, .source_title, .rank} AS claim
 """
 
+EDITOR_QUEUE = (
+    """
+MATCH (c:Claim)
+WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"""
+    + _editor_queue_tail
+)
+
+EDITOR_QUEUE_OF_SOURCE = (
+    """
+MATCH (c:Claim)
+WHERE c.source_id = $source_id
+  AND (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"""
+    + _editor_queue_tail
+)
+
+# Sources are counted by the claims' source_id: one hop less per claim than reaching the Source.
 TOP_UNSUPPORTED_PROPOSITIONS = """
-MATCH (p:Proposition)<-[:STATES]-(c:Uncited)<-[:HAS_CLAIM]-(s:Source)
-WITH p, count(DISTINCT s) AS sources, count(c) AS claims
-RETURN p.id AS id, p.text AS text, sources, claims
+MATCH (c:Uncited)-[:STATES]->(p:Proposition)
+WITH p, count(DISTINCT c.source_id) AS sources, count(c) AS claims
 ORDER BY sources DESC, claims DESC, p.id
 LIMIT $limit
+RETURN p.id AS id, p.text AS text, sources, claims
 """
 
 ENTITIES = """

@@ -28,6 +28,9 @@ from pathlib import Path
 from kb.errors import EngineError
 from kb.settings import Settings
 
+SPAWN_ATTEMPTS = 3  # fresh ports each time, when the engine could not bind the ones it was given
+_SERVER_SCRIPT = "engine_server.py"
+
 
 @dataclass(frozen=True)
 class EngineState:
@@ -74,6 +77,28 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _is_engine(pid: int, engine_dir: Path) -> bool:
+    """True when `pid` runs, and runs this data directory's engine: after a reboot or a crash the
+    state file's pid may belong to an unrelated process, which must be neither trusted nor killed."""
+    if not _pid_alive(pid):
+        return False
+    proc = Path("/proc")
+    if (proc / "self" / "cwd").exists():  # Linux: the engine runs in its data directory
+        try:
+            command = (proc / str(pid) / "cmdline").read_bytes()
+            cwd = os.readlink(proc / str(pid) / "cwd")
+        except OSError:  # gone meanwhile, or another user's process: not our engine
+            return False
+        return _SERVER_SCRIPT.encode() in command and Path(cwd) == engine_dir.resolve()
+    try:  # elsewhere (macOS, BSD): the command line is all ps tells reliably
+        ps = subprocess.run(
+            ["ps", "-p", str(pid), "-o", "command="], capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return True  # cannot tell: trust the state file, as before
+    return _SERVER_SCRIPT in ps.stdout
+
+
 def _port_open(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -99,22 +124,36 @@ def _locked(settings: Settings) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def _parse_state(raw: object) -> EngineState:
+    """An EngineState from the state file's JSON; ValueError/TypeError/KeyError when it is not one."""
+    if not isinstance(raw, dict):
+        raise TypeError("the state file does not hold an object")
+    pid, bolt, http = raw["pid"], raw["bolt_port"], raw["http_port"]
+    for number in (pid, bolt, http):
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise TypeError("pid and ports must be integers")
+    # A pid of 0 or -1 would make kill() signal a whole process group, or every process.
+    if pid < 2 or not (0 < bolt < 65536 and 0 < http < 65536):
+        raise ValueError("pid or port out of range")
+    if not isinstance(raw["database"], str) or not isinstance(raw["started_at"], int | float):
+        raise TypeError("database must be text and started_at a number")
+    return EngineState(pid, bolt, http, raw["database"], float(raw["started_at"]))
+
+
 def read_state(settings: Settings) -> EngineState | None:
     """The running engine, or None. A stale or corrupt state file is removed."""
     path = settings.engine_dir / "state.json"
     try:
-        raw = json.loads(path.read_text())
-        state = EngineState(**{k: raw[k] for k in EngineState.__dataclass_fields__})
+        state = _parse_state(json.loads(path.read_bytes()))
     except FileNotFoundError:
         return None
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # UnicodeDecodeError and JSONDecodeError included
         path.unlink(missing_ok=True)  # corrupt: written by something else or truncated
         return None
-    if _pid_alive(state.pid) and _port_open(state.bolt_port):
-        return state
-    if not _pid_alive(state.pid):
-        path.unlink(missing_ok=True)  # stale: the engine died without cleaning up
-    return None
+    if not _is_engine(state.pid, settings.engine_dir):
+        path.unlink(missing_ok=True)  # stale: the engine died without cleaning up (its pid reused?)
+        return None
+    return state if _port_open(state.bolt_port) else None
 
 
 def start(settings: Settings) -> EngineState:
@@ -124,7 +163,22 @@ def start(settings: Settings) -> EngineState:
     with _locked(settings):
         if state := read_state(settings):  # another process started it while we waited
             return state
-        return _spawn(settings)
+        for attempt in range(1, SPAWN_ATTEMPTS + 1):
+            try:
+                return _spawn(settings)
+            except _PortTaken:
+                # Another program took a port between our choosing it and the engine binding it.
+                if attempt == SPAWN_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class _PortTaken(EngineError):
+    pass
+
+
+# Lines ArcadeDB logs when a port it was given is in use.
+_PORT_IN_USE = (b"Unable to listen", b"Address already in use", b"BindException")
 
 
 def _spawn(settings: Settings) -> EngineState:
@@ -132,12 +186,13 @@ def _spawn(settings: Settings) -> EngineState:
     password(settings)
     log_path = engine_dir / "engine.log"
     bolt_port, http_port = _free_port(), _free_port()
+    log_start = log_path.stat().st_size if log_path.exists() else 0
     with open(log_path, "ab") as log:
         os.chmod(log_path, 0o600)
         proc = subprocess.Popen(
             [
                 sys.executable,
-                str(Path(__file__).with_name("engine_server.py")),
+                str(Path(__file__).with_name(_SERVER_SCRIPT)),
                 "--dir",
                 str(engine_dir),
                 "--bolt-port",
@@ -158,10 +213,14 @@ def _spawn(settings: Settings) -> EngineState:
     deadline = time.monotonic() + settings.engine_start_timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise EngineError(
+            message = (
                 f"the embedded engine exited with code {proc.returncode} while starting; "
                 f"see {log_path} (a port in use or a damaged data directory are the usual causes)"
             )
+            with open(log_path, "rb") as log:
+                log.seek(log_start)
+                said = log.read()
+            raise (_PortTaken if any(m in said for m in _PORT_IN_USE) else EngineError)(message)
         state = read_state(settings)
         if state and state.pid == proc.pid:
             return state

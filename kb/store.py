@@ -8,6 +8,8 @@ demand. Every statement comes from `kb.cypher`; values go in as parameters only.
 from __future__ import annotations
 
 import json
+import logging
+import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,15 +18,16 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, Transaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
 from kb import cypher, engine
 from kb.console import check_read_only
-from kb.errors import KBError, NotFound, QueryRefused, StoreError
+from kb.errors import ConfigError, KBError, NotFound, QueryRefused, StoreError
 from kb.graphdata import to_jsonable, to_subgraph
 from kb.models import (
     Assessment,
@@ -37,6 +40,7 @@ from kb.models import (
     Flag,
     FlagEvent,
     FlagStatus,
+    Grade,
     Work,
     utcnow,
 )
@@ -60,6 +64,21 @@ from kb.views import (
 
 T = TypeVar("T")
 
+# The store reports every driver failure itself, as one StoreError line. Without a handler the
+# driver's own log records (a retry warning, a defunct connection) reach stderr through
+# logging's last-resort handler: a second, multi-line copy of the same failure.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+WRITE_ATTEMPTS = 5  # a write transaction that conflicts with another writer is run again
+_BACKOFF_BASE = 0.05  # seconds; doubled per attempt, jittered, at most _BACKOFF_MAX
+_BACKOFF_MAX = 1.0
+# The embedded engine (ArcadeDB) is optimistic: a record changed by a concurrent commit makes the
+# later transaction fail, often with a client error instead of a transient one: EntityNotFound, or
+# SemanticError carrying only "Error executing Cypher command" (the real cause, a record not found,
+# is in the engine's log). A genuine semantic error names its problem instead.
+_CONFLICT_CODES = frozenset({"Neo.ClientError.Statement.EntityNotFound"})
+_EXECUTION_FAILED = ("Neo.ClientError.Statement.SemanticError", "Error executing Cypher command")
+
 _LABEL_BY_PREFIX = {
     "src": "Source", "clm": "Claim", "ent": "Entity", "prp": "Proposition",
     "wrk": "Work", "asm": "Assessment", "flg": "Flag", "fev": "FlagEvent",
@@ -81,6 +100,18 @@ def claim_rank(status: str, overclaim: bool, score: float | None) -> float:
     return round(base - (0.5 if overclaim else 0.0), 4)
 
 
+def _without_password(uri: str) -> str:
+    """`uri` with the password of its user part, if any, blanked: bolt://neo4j:***@host."""
+    try:
+        parts = urlsplit(uri)
+        secret = parts.password
+    except ValueError:
+        return "(unparsable URI)"
+    if not secret:
+        return uri
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{secret}@", ":***@", 1)))
+
+
 def _iso(value: Any) -> str:
     """ISO-8601 in the same "Z" form pydantic writes, so stored timestamps sort as text."""
     return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else str(value)
@@ -99,10 +130,17 @@ class GraphStore:
     def connect(cls, settings: Settings) -> GraphStore:
         if settings.neo4j_uri:
             password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
-            driver = GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, password))
-            store = cls(
-                driver, settings.neo4j_database, where=f"Neo4j at {settings.neo4j_uri}", settings=settings
-            )
+            uri = _without_password(settings.neo4j_uri)
+            try:
+                driver = GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, password))
+            except (neo4j_errors.ConfigurationError, ValueError) as e:
+                # The driver quotes the URI, password and all: never print that.
+                said = str(e).replace(settings.neo4j_uri, uri)
+                raise ConfigError(
+                    f"NEO4J_URI {uri} cannot be used ({said}); give the user and password in "
+                    "NEO4J_USER and NEO4J_PASSWORD, not in the URI"
+                ) from None
+            store = cls(driver, settings.neo4j_database, where=f"Neo4j at {uri}", settings=settings)
         else:
             state = engine.start(settings)
             driver = GraphDatabase.driver(state.uri, auth=("root", engine.password(settings)))
@@ -144,9 +182,45 @@ class GraphStore:
         with self._errors(), self._driver.session(database=self._database) as session:
             return session.execute_read(lambda tx: [r.data() for r in tx.run(statement, params)])
 
-    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self._errors(), self._driver.session(database=self._database) as session:
-            return session.execute_write(work)
+    def _write(self, work: Callable[[Transaction], T]) -> T:
+        """Run `work` in one write transaction and commit it, retried whole on a conflict.
+
+        Two writers racing on one node (the same Source id, a MERGE of the same Work or Entity,
+        flags on the same claim) make one of them fail with a constraint or transient error. Its
+        transaction is rolled back, so running `work` again from the start is safe; it is tried
+        `WRITE_ATTEMPTS` times with a short jittered backoff. A lost connection is retried only
+        while the server may come back: not when the embedded engine's process is gone (then it
+        fails at once, and the next command restarts the engine).
+        """
+        with self._errors():
+            attempt = 1
+            while True:
+                try:
+                    with (
+                        self._driver.session(database=self._database) as session,
+                        session.begin_transaction() as tx,
+                    ):
+                        result = work(tx)
+                        tx.commit()
+                    return result
+                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as e:
+                    if attempt >= WRITE_ATTEMPTS or not self._worth_retrying(e):
+                        raise
+                time.sleep(random.uniform(0.5, 1.0) * min(_BACKOFF_MAX, _BACKOFF_BASE * 2**attempt))
+                attempt += 1
+
+    def _worth_retrying(self, error: Exception) -> bool:
+        if isinstance(error, neo4j_errors.ConstraintError):
+            return True  # a concurrent writer created the same node first
+        if isinstance(error, neo4j_errors.TransientError):
+            return error.is_retryable()
+        if isinstance(error, neo4j_errors.ClientError):
+            code, prefix = _EXECUTION_FAILED
+            failed = error.code == code and (error.message or "").startswith(prefix)
+            return error.code in _CONFLICT_CODES or failed
+        if isinstance(error, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+            return self._settings.uses_neo4j or engine.read_state(self._settings) is not None
+        return False
 
     # --- schema -----------------------------------------------------------------------------
 
@@ -169,16 +243,45 @@ class GraphStore:
     # --- writing documents ------------------------------------------------------------------
 
     def write_document(self, doc: Document) -> WriteResult:
-        """Write a whole document in one transaction; all of it or none of it lands."""
-        existed = bool(self._read(cypher.FIND_SOURCE, id=doc.source.id))
-        if existed:
-            return WriteResult(doc.source.id, created=False)
-        self._write(lambda tx: self._write_document_tx(tx, doc))
-        return WriteResult(doc.source.id, created=True)
+        """Write a whole document in one transaction; all of it or none of it lands.
 
-    def _write_document_tx(self, tx: ManagedTransaction, doc: Document) -> None:
+        Whether the version is already there is asked inside that transaction, so when two
+        writers race on one document the loser's retry finds it and writes nothing.
+        """
+
+        def work(tx: Transaction) -> bool:
+            if tx.run(cypher.FIND_SOURCE, id=doc.source.id).data():
+                return False
+            self._write_document_tx(tx, doc)
+            return True
+
+        return WriteResult(doc.source.id, created=self._write(work))
+
+    def _write_document_tx(self, tx: Transaction, doc: Document) -> None:
         for statement, params in document_statements(doc):
             tx.run(statement, params).consume()
+
+    def write_documents(self, docs: list[Document]) -> list[WriteResult]:
+        """Write many documents in one transaction (a bulk load): all of them or none lands.
+
+        Each statement runs once for the whole batch (`batch_statements`). Versions already in
+        the graph are skipped, asked inside the transaction as `write_document` does; two
+        versions of one article in the same call go in one after the other, a batch each."""
+        created: dict[str, bool] = {}
+        pending = list({d.source.id: d for d in docs}.values())
+        while pending:
+            batch: list[Document] = []
+            later: list[Document] = []
+            keys: set[str] = set()
+            for doc in pending:
+                (later if doc.source.key in keys else batch).append(doc)
+                keys.add(doc.source.key)
+            created.update(self._write(lambda tx: _write_new(tx, batch)))  # noqa: B023 (called at once)
+            pending = later
+        results = []
+        for doc in docs:  # a document given twice is created once
+            results.append(WriteResult(doc.source.id, created=created.pop(doc.source.id, False)))
+        return results
 
     def write_assessments(self, assessments: list[Assessment]) -> None:
         if assessments:
@@ -230,7 +333,7 @@ class GraphStore:
         if not citations:
             return
 
-        def work(tx: ManagedTransaction) -> None:
+        def work(tx: Transaction) -> None:
             tx.run(cypher.MERGE_WORKS, rows=[_work_row(w) for w in works]).consume()
             tx.run(cypher.MERGE_CANDIDATES, rows=[c.model_dump(mode="json") for c in citations]).consume()
 
@@ -251,13 +354,22 @@ class GraphStore:
 
     def counts(self) -> Counts:
         nodes = self._read(cypher.COUNT_NODES)[0]
-        by_status = {r["status"]: r["n"] for r in self._read(cypher.COUNT_CLAIMS_BY_STATUS) if r["status"]}
-        by_grade = {r["grade"]: r["n"] for r in self._read(cypher.COUNT_CLAIMS_BY_GRADE)}
         labels = {label.lower(): label for label in (*cypher.NODE_LABELS, "Uncited")}
+        node_counts = {labels[k]: int(v) for k, v in nodes.items()}
+        claims, uncited = node_counts.get("Claim", 0), node_counts.get("Uncited", 0)
+        vague = self._read(cypher.COUNT_CLAIMS_WITH_STATUS, status=CitationStatus.VAGUE.value)[0]["n"]
+        by_status = {
+            CitationStatus.CITED.value: claims - uncited,
+            CitationStatus.VAGUE.value: vague,
+            CitationStatus.MISSING.value: uncited - vague,
+        }
+        grades = [g.value for g in Grade]
+        by_grade = {r["grade"]: r["n"] for r in self._read(cypher.COUNT_CLAIMS_WITH_GRADES, grades=grades)}
+        by_grade["not graded"] = claims - sum(by_grade.values())
         return Counts(
-            nodes={labels[k]: int(v) for k, v in nodes.items()},
-            claims_by_status=by_status,
-            claims_by_grade=by_grade,
+            nodes=node_counts,
+            claims_by_status={k: v for k, v in by_status.items() if v},
+            claims_by_grade={k: v for k, v in by_grade.items() if v},
         )
 
     def list_sources(
@@ -279,8 +391,9 @@ class GraphStore:
 
     def list_claims(self, flt: ClaimFilter | None = None, *, page: int = 0, page_size: int = 50) -> ClaimPage:
         params = (flt or ClaimFilter()).params()
-        rows = self._read(cypher.LIST_CLAIMS, skip=page * page_size, limit=page_size, **params)
-        total = self._read(cypher.COUNT_CLAIMS, **params)[0]["n"]
+        driver = claim_driver(params)
+        rows = self._read(cypher.LIST_CLAIMS_BY[driver], skip=page * page_size, limit=page_size, **params)
+        total = self._read(cypher.COUNT_CLAIMS_BY[driver], **params)[0]["n"]
         return ClaimPage(
             rows=[ClaimRow(**r["claim"]) for r in rows], total=total, page=page, page_size=page_size
         )
@@ -313,7 +426,7 @@ class GraphStore:
         page_size: int = 50,
     ) -> list[ClaimRow]:
         rows = self._read(
-            cypher.EDITOR_QUEUE,
+            cypher.EDITOR_QUEUE if source_id is None else cypher.EDITOR_QUEUE_OF_SOURCE,
             source_id=source_id,
             include_flagged=include_flagged,
             skip=page * page_size,
@@ -470,6 +583,30 @@ class GraphStore:
         return deleted
 
 
+def _write_new(tx: Transaction, docs: list[Document]) -> dict[str, bool]:
+    """Write the documents whose version is not in the graph yet; which ones were written."""
+    existing = {r["id"] for r in tx.run(cypher.FIND_SOURCES, ids=[d.source.id for d in docs]).data()}
+    new = [d for d in docs if d.source.id not in existing]
+    for statement, params in batch_statements(new):
+        tx.run(statement, params).consume()
+    return {d.source.id: d.source.id not in existing for d in docs}
+
+
+# Most selective first: one article's claims, then the claims about one entity, then a status
+# or a grade (an index each); "not graded" has no index (it is a missing property).
+_DRIVERS = ("source_id", "intervention", "outcome", "status", "grade")
+
+
+def claim_driver(params: dict[str, Any]) -> str:
+    """Which variant of the claims list serves these filter parameters (see `kb.cypher`)."""
+    if all(v is None for v in params.values()):
+        return "all"
+    for name in _DRIVERS:
+        if params.get(name) is not None and not (name == "grade" and params[name] == "not graded"):
+            return name
+    return "scan"
+
+
 def to_graph_node(props: dict[str, Any]) -> GraphNode:
     labels = list(props.pop("labels", []))
     caption = str(
@@ -511,6 +648,76 @@ def _event_row(event: FlagEvent) -> dict[str, Any]:
 
 
 def document_statements(doc: Document) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that write one document, in order; a statement with no rows is left out."""
+    return batch_statements([doc])
+
+
+def batch_statements(docs: list[Document]) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that write these documents together: each statement once, with every
+    document's rows (so a batch costs a dozen round trips, not a dozen per document).
+    The documents must be distinct versions of distinct articles (see `write_documents`)."""
+    rows: dict[str, list[dict[str, Any]]] = {statement: [] for statement in _WRITE_ORDER}
+    for doc in docs:
+        for statement, batch in _document_rows(doc):
+            rows[statement] += batch
+    if len(docs) > 1:  # articles share entities, propositions and works: write each once
+        rows[cypher.MERGE_ENTITIES] = _merged_entities(rows[cypher.MERGE_ENTITIES])
+        rows[cypher.MERGE_PROPOSITIONS] = _first_by(rows[cypher.MERGE_PROPOSITIONS], "id")
+        rows[cypher.LINK_POPULATIONS] = _first_by(rows[cypher.LINK_POPULATIONS], "id", "population_id")
+        rows[cypher.MERGE_WORKS] = _works_once(rows[cypher.MERGE_WORKS])
+    return [(statement, {"rows": rows[statement]}) for statement in _WRITE_ORDER if rows[statement]]
+
+
+def _first_by(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(tuple(row.get(k) for k in keys), row)
+    return list(seen.values())
+
+
+def _merged_entities(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per entity, its synonyms the union in order of appearance (what writing the rows
+    one after the other would leave)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        first = merged.setdefault(row["id"], {**row, "synonyms": list(row["synonyms"])})
+        first["synonyms"] += [x for x in row["synonyms"] if x not in first["synonyms"]]
+    return list(merged.values())
+
+
+def _works_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first row of each work, then its first resolved row if the first is not resolved:
+    MERGE_WORKS applied to these leaves what it leaves applied to all of them in order."""
+    first: dict[str, dict[str, Any]] = {}
+    resolved: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if first.setdefault(row["id"], row) is not row and row.get("status") == "resolved":
+            resolved.setdefault(row["id"], row)
+    out = []
+    for wid, row in first.items():
+        out.append(row)
+        if row.get("status") != "resolved" and wid in resolved:
+            out.append(resolved[wid])
+    return out
+
+
+_WRITE_ORDER: tuple[str, ...] = (
+    cypher.MERGE_SOURCE,
+    cypher.CREATE_CITED_CLAIMS,
+    cypher.CREATE_UNCITED_CLAIMS,
+    cypher.MERGE_ENTITIES,
+    cypher.MERGE_PROPOSITIONS,
+    cypher.LINK_POPULATIONS,
+    cypher.LINK_CLAIM_PROPOSITIONS,
+    cypher.MERGE_WORKS,
+    cypher.MERGE_CITATIONS,
+    cypher.MERGE_CANDIDATES,
+    cypher.MERGE_LISTED_WORKS,
+    cypher.SET_ASSESSMENTS,
+)
+
+
+def _document_rows(doc: Document) -> list[tuple[str, list[dict[str, Any]]]]:
     src = doc.source
     intervention_names = _names_by_claim(doc, "intervention_id")
     outcome_names = _names_by_claim(doc, "outcome_id")
@@ -521,61 +728,47 @@ def document_statements(doc: Document) -> list[tuple[str, dict[str, Any]]]:
         "claim_count": len(doc.claims),
         "cited_count": sum(1 for c in doc.claims if c.citation_status == CitationStatus.CITED),
     }
-    claim_rows = []
-    for c in doc.claims:
-        overclaim = bool(c.cues.boosters) and c.citation_status != CitationStatus.CITED
-        claim_rows.append(
-            {
-                "id": c.id,
-                "source_id": c.source_id,
-                "text": c.text,
-                "search_text": c.text.lower(),
-                "start": c.start,
-                "end": c.end,
-                "kind": c.kind.value,
-                "confidence": c.confidence,
-                "citation_status": c.citation_status.value,
-                "hedges": c.cues.hedges,
-                "boosters": c.cues.boosters,
-                "attribution": c.cues.attribution,
-                "atoms_json": json.dumps([a.model_dump() for a in c.atoms]),
-                "interventions": intervention_names.get(c.id, []),
-                "outcomes": outcome_names.get(c.id, []),
-                "source_title": src.title or src.key,
-                "rank": claim_rank(c.citation_status.value, overclaim, None),
-            }
-        )
-    statements: list[tuple[str, dict[str, Any]]] = [
-        (cypher.MERGE_SOURCE, {"row": source_row}),
-        (
-            cypher.CREATE_CITED_CLAIMS,
-            {"source_id": src.id, "rows": [r for r in claim_rows if r["id"] in cited]},
-        ),
-        (
-            cypher.CREATE_UNCITED_CLAIMS,
-            {"source_id": src.id, "rows": [r for r in claim_rows if r["id"] not in cited]},
-        ),
-        (cypher.MERGE_ENTITIES, {"rows": [e.model_dump(mode="json") for e in doc.entities]}),
-        (cypher.MERGE_PROPOSITIONS, {"rows": [p.model_dump(mode="json") for p in doc.propositions]}),
-        (
-            cypher.LINK_POPULATIONS,
-            {"rows": [p.model_dump(mode="json") for p in doc.propositions if p.population_id]},
-        ),
-        (cypher.LINK_CLAIM_PROPOSITIONS, {"rows": [cp.model_dump() for cp in doc.claim_propositions]}),
-        (cypher.MERGE_WORKS, {"rows": [_work_row(w) for w in doc.works]}),
-        (
-            cypher.MERGE_CITATIONS,
-            {"rows": [c.model_dump(mode="json") for c in doc.citations if not c.candidate]},
-        ),
-        (
-            cypher.MERGE_CANDIDATES,
-            {"rows": [c.model_dump(mode="json") for c in doc.citations if c.candidate]},
-        ),
-        (cypher.MERGE_LISTED_WORKS, {"source_id": src.id, "work_ids": doc.listed_work_ids}),
+    claim_rows = [
+        _claim_row(c, src.title or src.key, intervention_names.get(c.id, []), outcome_names.get(c.id, []))
+        for c in doc.claims
     ]
-    if doc.assessments:
-        statements.append((cypher.SET_ASSESSMENTS, {"rows": assessment_rows(doc.assessments)}))
-    return statements
+    return [
+        (cypher.MERGE_SOURCE, [source_row]),
+        (cypher.CREATE_CITED_CLAIMS, [r for r in claim_rows if r["id"] in cited]),
+        (cypher.CREATE_UNCITED_CLAIMS, [r for r in claim_rows if r["id"] not in cited]),
+        (cypher.MERGE_ENTITIES, [e.model_dump(mode="json") for e in doc.entities]),
+        (cypher.MERGE_PROPOSITIONS, [p.model_dump(mode="json") for p in doc.propositions]),
+        (cypher.LINK_POPULATIONS, [p.model_dump(mode="json") for p in doc.propositions if p.population_id]),
+        (cypher.LINK_CLAIM_PROPOSITIONS, [cp.model_dump() for cp in doc.claim_propositions]),
+        (cypher.MERGE_WORKS, [_work_row(w) for w in doc.works]),
+        (cypher.MERGE_CITATIONS, [c.model_dump(mode="json") for c in doc.citations if not c.candidate]),
+        (cypher.MERGE_CANDIDATES, [c.model_dump(mode="json") for c in doc.citations if c.candidate]),
+        (cypher.MERGE_LISTED_WORKS, [{"source_id": src.id, "work_id": w} for w in doc.listed_work_ids]),
+        (cypher.SET_ASSESSMENTS, assessment_rows(doc.assessments)),
+    ]
+
+
+def _claim_row(c: Claim, source_title: str, interventions: list[str], outcomes: list[str]) -> dict[str, Any]:
+    overclaim = bool(c.cues.boosters) and c.citation_status != CitationStatus.CITED
+    return {
+        "id": c.id,
+        "source_id": c.source_id,
+        "text": c.text,
+        "search_text": c.text.lower(),
+        "start": c.start,
+        "end": c.end,
+        "kind": c.kind.value,
+        "confidence": c.confidence,
+        "citation_status": c.citation_status.value,
+        "hedges": c.cues.hedges,
+        "boosters": c.cues.boosters,
+        "attribution": c.cues.attribution,
+        "atoms_json": json.dumps([a.model_dump() for a in c.atoms]),
+        "interventions": interventions,
+        "outcomes": outcomes,
+        "source_title": source_title,
+        "rank": claim_rank(c.citation_status.value, overclaim, None),
+    }
 
 
 def _work_row(work: Any) -> dict[str, Any]:

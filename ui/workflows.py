@@ -7,6 +7,7 @@ both — ingest a batch, check one pasted article — live here, shared by `kb i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -29,12 +30,13 @@ from kb.store import GraphStore
 StageCallback = Callable[[str, str], None]
 
 
-def _store_document(
-    store: GraphStore, settings: Settings, doc: Document, *, offline: bool, endpoints: Endpoints | None = None
-) -> tuple[Document, bool]:
-    doc = evidence.complete(doc, settings, offline=offline, endpoints=endpoints)
-    result = store.write_document(doc)
-    return doc, result.created
+PARALLEL_FROM = 16  # inputs from which a batch is analysed in several processes
+WRITE_BATCH = 20  # documents written per transaction
+
+
+def default_workers(inputs: int) -> int:
+    """Processes for analysing a batch: one per core for a large batch, else none extra."""
+    return max(1, os.cpu_count() or 1) if inputs >= PARALLEL_FROM else 1
 
 
 def ingest_batch(
@@ -48,29 +50,74 @@ def ingest_batch(
     stdin: BinaryIO | None = None,
     on_error: Callable[[str], None] | None = None,
     endpoints: Endpoints | None = None,
+    workers: int | None = None,
 ) -> BatchReport:
-    """Ingest every input; a bad one is reported and skipped, each document is one transaction."""
+    """Ingest every input; a bad one is reported and skipped.
+
+    A large batch is analysed in `workers` processes (default: one per core from
+    `PARALLEL_FROM` inputs) while this process writes. Documents are written `WRITE_BATCH` to a
+    transaction; if such a write fails, its documents are written one per transaction, so only
+    the bad one is reported and the others land."""
     args = list(args)
     offline = settings.offline if offline is None else offline
     total = len(expand_inputs(args, as_list=as_list))
+    workers = default_workers(total) if workers is None else workers
     report = BatchReport()
+    pending: list[tuple[ItemReport, Document]] = []
     bar = tqdm(total=total, unit="doc", disable=not progress or total < 2, leave=False)
-    for locator, outcome in analyse_inputs(args, settings, as_list=as_list, stdin=stdin):
+
+    def flush() -> None:
+        for item in _write_all(store, pending):
+            if on_error and item.error:
+                on_error(item.error)
+        pending.clear()
+
+    analyses = analyse_inputs(args, settings, as_list=as_list, stdin=stdin, workers=workers)
+    for locator, outcome in analyses:
         bar.update(1)
+        item = ItemReport(locator=locator)
+        report.items.append(item)
         if isinstance(outcome, IngestError):
-            report.items.append(ItemReport(locator=locator, error=str(outcome)))
-        else:
-            try:
-                doc, created = _store_document(
-                    store, settings, outcome.document, offline=offline, endpoints=endpoints
-                )
-                report.items.append(report_for(locator, doc, created))
-            except KBError as e:
-                report.items.append(ItemReport(locator=locator, error=f"{locator}: {e}"))
-        if on_error and report.items[-1].error:
-            on_error(report.items[-1].error)
+            item.error = str(outcome)
+            if on_error:
+                on_error(item.error)
+            continue
+        try:
+            doc = evidence.complete(outcome.document, settings, offline=offline, endpoints=endpoints)
+        except KBError as e:
+            item.error = f"{locator}: {e}"
+            if on_error:
+                on_error(item.error)
+            continue
+        pending.append((item, doc))
+        if len(pending) >= WRITE_BATCH:
+            flush()
+    flush()
     bar.close()
     return report
+
+
+def _write_all(store: GraphStore, pending: list[tuple[ItemReport, Document]]) -> list[ItemReport]:
+    """Write documents in one transaction, or one by one when that fails; fill in their reports."""
+    try:
+        results = [r.created for r in store.write_documents([doc for _, doc in pending])]
+    except KBError:
+        results = []
+        for item, doc in pending:
+            try:
+                results.append(store.write_document(doc).created)
+            except KBError as e:
+                item.error = f"{item.locator}: {e}"
+                results.append(False)
+    for (item, doc), created in zip(pending, results, strict=True):
+        if not item.error:
+            _fill(item, report_for(item.locator, doc, created))
+    return [item for item, _ in pending]
+
+
+def _fill(item: ItemReport, done: ItemReport) -> None:
+    for name in ("source_id", "created", "claims", "cited", "vague", "missing"):
+        setattr(item, name, getattr(done, name))
 
 
 @dataclass

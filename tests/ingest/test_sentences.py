@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest import sentences as S
 from ingest.sentences import Sentence, split_sentences
 
 
@@ -109,3 +112,61 @@ def test_soft_wrapped_lines_are_joined_into_one_sentence() -> None:
 def test_sentence_is_a_frozen_model() -> None:
     s = split_sentences("One.")[0]
     assert isinstance(s, Sentence) and s.model_config.get("frozen")
+
+
+# --- the two shortcuts around pysbd give exactly what pysbd gives ------------------------------
+
+_WORDS = ["it", "works", "well", "dr", "vs", "approx", "iii", "civil", "al", "fig", "inc", "mix"]
+_PIECES = [
+    "Ketamine works well.", "It helps.", "the next one is lower.", "Patients love it!", "Does it help?",
+    "We treat pain, fatigue and more.", "Call us (today) now.", "See Dr. Smith.", "It is 2.5 mg.",
+    "(i) first, (ii) second.", "He said \"it works.\" Then", "It's fine.", "Use e.g. this.",
+    "Rates fell [1].", "Rates fell.1 Next", "CBD (in oil) helps.", "(ABSTRACT) Cells grow.",
+    "It works;", "Lists: a) one b) two.", "Up 50%.", "Then U.S. data.", "x" * 3 + ".", "End",
+]  # fmt: skip
+
+
+def _pysbd_spans(unit: str) -> list[tuple[int, int]]:
+    """What `_segments` yields when it asks pysbd itself (the slow path it replaces)."""
+    out, cursor = [], 0
+    for piece in S._segmenter().segment(unit):
+        span = S._locate(unit, piece, cursor)
+        if span is not None:
+            out += list(S._split_superscripts(unit, *span))
+            cursor = span[1]
+    rest = unit[cursor:]
+    if rest.strip():
+        out.append((cursor + len(rest) - len(rest.lstrip()), len(unit.rstrip())))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_PIECES), st.sampled_from(_WORDS).map(lambda w: f"It is {w}.")),
+        min_size=2,
+        max_size=6,
+    ),
+    st.sampled_from([" ", "  "]),
+)
+def test_plain_units_split_as_pysbd_splits_them(pieces: list[str], space: str) -> None:
+    unit = space.join(pieces)
+    plain = S._plain_spans(unit)
+    if plain is not None:
+        assert [x for span in plain for x in S._split_superscripts(unit, *span)] == _pysbd_spans(unit)
+    assert S._pysbd_segment(unit) == S._segmenter().segment(unit)
+
+
+def test_the_shortcuts_agree_with_pysbd_on_real_articles() -> None:
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "claims"
+    units = [
+        line for p in sorted(fixtures.glob("*.txt")) for line in p.read_text().splitlines() if line.strip()
+    ]
+    assert len(units) > 100
+    for unit in units:
+        unit = unit.translate(S._SAME_LENGTH_SPACES)
+        plain = S._plain_spans(unit)
+        if plain is not None:
+            assert [x for span in plain for x in S._split_superscripts(unit, *span)] == _pysbd_spans(unit)
+        assert S._pysbd_segment(unit) == S._segmenter().segment(unit)

@@ -1,0 +1,133 @@
+"""Crash safety: kill -9 an ingest, or the engine, in the middle of a batch; nothing is lost or half
+written, and running the batch again completes it without duplicates.
+
+Each test has a data directory and an engine of its own (`fresh_home`), never the session's.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from rel_helpers import (
+    error_lines,
+    group_alive,
+    kill_group,
+    run_kb,
+    start_kb,
+    stderr_lines,
+    summary,
+    wait_until,
+)
+
+from kb import engine
+from kb.settings import Settings
+from kb.store import GraphStore
+
+LABELS = ("Source", "Claim", "Entity", "Proposition", "Work", "Assessment")
+KILL_AFTER_SOURCES = 8  # the batch is well under way, and far from done
+
+
+def _nodes(store: GraphStore) -> dict[str, int]:
+    nodes = store.counts().nodes
+    return {label: nodes[label] for label in LABELS}
+
+
+def _rerun_completes(corpus: Path, home: Path, already: int, expected: dict[str, int]) -> None:
+    rerun = run_kb("ingest", "--offline", "-q", str(corpus), home=home)
+    assert "Traceback" not in rerun.stderr
+    documents, new, _ = summary(rerun.stdout)
+    assert documents == expected["Source"]
+    assert new == expected["Source"] - already  # what landed before the crash is not written again
+    with GraphStore.connect(Settings(home=home)) as store:
+        assert store.check() == {}
+        assert _nodes(store) == expected
+
+
+def test_kill_9_of_an_ingest_mid_batch(corpus: Path, corpus_counts: dict[str, int], fresh_home: Path) -> None:
+    store = GraphStore.connect(Settings(home=fresh_home))  # starts this home's engine
+    try:
+        proc = start_kb("ingest", "--offline", "-q", str(corpus), home=fresh_home)
+        try:
+            wait_until(
+                lambda: store.counts().nodes["Source"] >= KILL_AFTER_SOURCES or proc.poll() is not None,
+                timeout=120,
+                what=f"{KILL_AFTER_SOURCES} sources",
+            )
+            assert proc.poll() is None, "the batch ended before it could be killed"
+            os.kill(proc.pid, signal.SIGKILL)  # no handler, no cleanup, maybe mid-transaction
+            proc.wait(timeout=30)
+            orphans = _outlived(proc.pid, seconds=10)
+        finally:
+            kill_group(proc)
+        assert store.check() == {}  # among others: every source has exactly its claim_count claims
+        partial = _nodes(store)
+        assert 0 < partial["Source"] < corpus_counts["Source"]
+        assert partial["Claim"] < corpus_counts["Claim"]
+    finally:
+        store.close()
+    _rerun_completes(corpus, fresh_home, partial["Source"], corpus_counts)
+    # Nothing the killed command started outlives it: analysis workers would hold memory for ever.
+    assert not orphans, f"processes of the killed ingest still run: {orphans}"
+
+
+def _outlived(pgid: int, seconds: float) -> list[str]:
+    """Command lines of processes in the killed command's session still alive after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not group_alive(pgid):
+        return []
+    ps = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(pgid)], capture_output=True, text=True)
+    return [line.strip()[:120] for line in ps.stdout.splitlines() if line.strip()]
+
+
+def test_kill_9_of_the_engine_mid_write(
+    corpus: Path, corpus_counts: dict[str, int], fresh_home: Path
+) -> None:
+    settings = Settings(home=fresh_home)
+    store = GraphStore.connect(settings)
+    killed_pid = engine_pid = engine.read_state(settings).pid  # type: ignore[union-attr]
+    try:
+        proc = start_kb("ingest", "--offline", "-q", str(corpus), home=fresh_home)
+        wait_until(
+            lambda: store.counts().nodes["Source"] >= KILL_AFTER_SOURCES or proc.poll() is not None,
+            timeout=120,
+            what=f"{KILL_AFTER_SOURCES} sources",
+        )
+        os.kill(engine_pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        try:
+            out, err = proc.communicate(timeout=120)
+        finally:
+            kill_group(proc)
+        took = time.monotonic() - killed_at
+    finally:
+        store.close()
+
+    # The batch goes on without the engine: one line per item it could not write, no traceback,
+    # no driver log lines, and fast (no half-minute of retries per item).
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    lines = stderr_lines(err)
+    assert lines == error_lines(err), f"stderr holds more than error lines: {lines[:5]}"
+    unreachable = [line for line in lines if "cannot reach the graph" in line]
+    assert unreachable, "no item reported the engine as gone"
+    for line in unreachable:
+        assert line.startswith(f"error: {corpus}/"), line  # each names its input
+    documents, _, failed = summary(out)
+    assert failed >= len(unreachable) and documents < corpus_counts["Source"]
+    assert took < 60, f"the batch took {took:.0f} s to give up after the engine died"
+
+    # The next command (here, in-process, what every command does first) starts the engine
+    # again; the data survived the crash, whole.
+    with GraphStore.connect(settings) as store:
+        restarted = engine.read_state(settings)
+        assert restarted is not None and restarted.pid != killed_pid
+        assert store.check() == {}
+        landed = store.counts().nodes["Source"]
+    assert 0 < landed < corpus_counts["Source"]
+    _rerun_completes(corpus, fresh_home, landed, corpus_counts)

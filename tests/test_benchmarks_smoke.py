@@ -1,0 +1,29 @@
+"""The benchmark suite's code path on a tiny corpus, so it cannot rot (benchmarks are not tests:
+this checks that every stage runs and reports sane numbers, not how fast)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import main
+
+
+@pytest.mark.timeout(300)
+def test_suite_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    args = ["--sizes", "30", "--claims", "200", "--repeat", "2", "--write-documents", "3", "--workers", "2"]
+    main([*args, "--json", str(out)])
+    result = json.loads(out.read_text())
+    ingest = result["ingest"][0]
+    assert ingest["documents"] > 25 and ingest["claims"] > 300
+    assert ingest["failed"] > 0  # the corpus has junk pages, reported and skipped
+    assert ingest["claims_in_graph"] == ingest["claims"]
+    assert result["writes"]["rows"] > 0 and result["writes"]["speedup"] > 0
+    reads = result["queries"][0]["reads"]
+    assert result["queries"][0]["claims"] == 200
+    assert {"claim detail", "article view", "dashboard counts", "editor queue"} <= set(reads)
+    assert all(r["p95_ms"] >= r["p50_ms"] > 0 for r in reads.values())
+    assert "queries on 200 claims" in capsys.readouterr().out
