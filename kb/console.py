@@ -50,11 +50,17 @@ _INERT = re.compile(
 # A word that is a property key (`c.set`), a label (`:Set`) or a map key (`{set: 1}`) is a
 # name, not a clause; the look-arounds skip those.
 _WORD = re.compile(r"(?<![.:\w])[A-Za-z_][A-Za-z0-9_]*(?!\w)(?!\s*:)")
-_CALL = re.compile(r"\bCALL\s*(\{|[A-Za-z_][\w.]*)", re.IGNORECASE)
+_CALL = re.compile(r"\bCALL\b\s*(\{|\(|[A-Za-z_][\w.]*)?", re.IGNORECASE)
+_SCOPE = re.compile(r"\([\w\s,*]*\)\s*\{")
+# Administration commands open the query; these would be refused by Neo4j's own read mode, but
+# the embedded engine ignores it, so the guard refuses them too.
+_ADMIN_FIRST_WORDS = frozenset({"SHOW", "START", "STOP", "TERMINATE", "USE", "ENABLE", "DRYRUN", "ALTER"})
 
 
 def strip_inert(query: str) -> str:
-    return _INERT.sub(" ", query)
+    # A back-quoted name becomes a placeholder word, so `CALL \`x.y\`()` still names something
+    # the allowlist can refuse; strings and comments become blanks.
+    return _INERT.sub(lambda m: " quoted_name " if m.group().startswith("`") else " ", query)
 
 
 def check_read_only(query: str) -> None:
@@ -73,10 +79,15 @@ def check_read_only(query: str) -> None:
             raise QueryRefused(
                 f"the console is read-only: '{word}' can change the graph; use MATCH ... RETURN queries"
             )
+    first = _WORD.search(code)
+    if first and first.group().upper() in _ADMIN_FIRST_WORDS:
+        raise QueryRefused(f"the console is read-only: '{first.group()}' commands are not allowed here")
     for match in _CALL.finditer(code):
         target = match.group(1)
-        if target == "{":
-            continue  # a subquery; its clauses were checked above
+        if target == "{" or (target == "(" and _SCOPE.match(code, match.start(1))):
+            continue  # a subquery, CALL {...} or CALL (x) {...}; its clauses were checked above
+        if target in (None, "(", "quoted_name"):
+            raise QueryRefused("the console is read-only: write procedure names in full, without back quotes")
         if target.lower() not in READ_ONLY_PROCEDURES:
             raise QueryRefused(
                 f"the console is read-only: procedure '{target}' is not on the read-only list "

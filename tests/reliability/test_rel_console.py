@@ -5,7 +5,7 @@ apoc procedure, a writing subquery, FOREACH, LOAD CSV), checks the rollback, the
 UNWIND and the time limit. Here: write and admin procedures under `CALL db.`/`dbms.`, keywords
 in every case and spacing, keywords hidden next to comments and strings (refused) and harmless
 ones inside them (allowed), queries that return millions of rows or run for ever, and the
-administration commands that pass the guard today (marked xfail: see kb/console.py).
+administration commands and back-quoted procedure names (refused by kb/console.py).
 """
 
 from __future__ import annotations
@@ -67,7 +67,6 @@ HARMLESS = [
     "MATCH (c:Claim) WHERE c.set IS NULL RETURN count(c) AS n",
     "MATCH (c:Claim) RETURN {delete: 1, merge: 2} AS words, count(*) AS n",
     "CALL db.labels() YIELD label RETURN label",
-    "CALL `db`.labels() YIELD label RETURN label",
 ]
 
 # Administration commands the guard lets through today. On a shared deployment a console user
@@ -117,20 +116,7 @@ def test_keywords_inside_strings_comments_and_names_are_harmless(graph: GraphSto
     assert graph.check() == {}
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="kb/console.py lets it through"))
-        for q in ADMIN
-    ]
-    + [
-        pytest.param(
-            q,
-            marks=pytest.mark.xfail(strict=True, reason="kb/console.py ignores back-quoted procedure names"),
-        )
-        for q in QUOTED_PROCEDURES
-    ],
-)
+@pytest.mark.parametrize("query", [*ADMIN, *QUOTED_PROCEDURES])
 def test_administration_and_quoted_procedures_are_refused(query: str) -> None:
     with pytest.raises(QueryRefused):
         check_read_only(query)
