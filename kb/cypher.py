@@ -226,7 +226,7 @@ SET a.grade = row.grade, a.score = row.score, a.reasons = row.reasons,
 MERGE (c)-[r:ASSESSED]->(a)
 ON CREATE SET r.provenance = 'rubric'
 SET c.grade = row.grade, c.score = row.score, c.overclaim = row.overclaim,
-    c.rank = row.rank
+    c.rank = row.rank, c.reasons = row.reasons, c.rubric_version = row.rubric_version
 """
 
 # --- reading --------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ _claim_drivers: dict[str, str] = {
 
 _claim_row = """c {.id, .text, .source_id, .citation_status, .grade, .score, .overclaim, .flagged,
           .hedges, .boosters, .attribution, .interventions, .outcomes, .kind, .confidence,
-          .start, .end, .source_title, .atoms_json} AS claim"""
+          .start, .end, .source_title, .atoms_json, .reasons, .rubric_version} AS claim"""
 
 LIST_CLAIMS_BY: dict[str, str] = {
     driver: head + "WITH c\nORDER BY c.rank, c.id\nSKIP $skip LIMIT $limit\nRETURN " + _claim_row

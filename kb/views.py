@@ -36,6 +36,8 @@ class ClaimRow(View):
     end: int | None = None
     source_title: str | None = None
     atoms_json: str | None = None
+    reasons: list[str] = Field(default_factory=list)  # why the grade is what it is
+    rubric_version: str | None = None
 
     @property
     def grade_label(self) -> str:

@@ -92,3 +92,12 @@ def test_cues_reads_lines_and_prints_json_lines(run) -> None:  # type: ignore[no
     assert any("may" in h for h in lines[0]["hedges"])
     assert lines[1]["boosters"]
     assert lines[2] == {"hedges": [], "boosters": [], "attribution": None}
+
+
+def test_claims_json_carries_grade_score_and_reasons(run) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", "--offline", "-q", str(EXAMPLES / "000_f39786077406e4d9.txt"))
+    listed = json.loads(run("claims", "--json", "--page-size", "5").output)
+    for claim in listed["claims"]:
+        assert claim["grade"] in {"high", "moderate", "low", "very low", "none"}
+        assert claim["score"] is not None
+        assert claim["reasons"] and claim["rubric_version"]
