@@ -280,7 +280,8 @@ ORDER BY s.ingested_at DESC
 # uses an index only for a plain `c.x = $x` at the top of a WHERE, never behind `$x IS NULL OR`,
 # so each statement starts from the most selective filter that is set (its *driver*: an indexed
 # property, or the Entity an intervention or outcome names, reached through the graph) and checks
-# the others row by row. `GraphStore.list_claims` picks the variant; all are linted here. Rows are
+# the others row by row. A status is no driver: most claims share one ("missing"), and reading
+# them through the index is slower than a scan. `GraphStore.list_claims` picks the variant; all are linted here. Rows are
 # sorted before they are projected, so only one page of rows is ever built.
 _claim_filters = """
 WHERE ($source_id IS NULL OR c.source_id = $source_id)
@@ -298,7 +299,6 @@ _claim_drivers: dict[str, str] = {
     "all": "MATCH (c:Claim)\n",  # no filter at all
     "scan": "MATCH (c:Claim)" + _claim_filters,  # only filters no index can serve
     "source_id": "MATCH (c:Claim)\nWHERE c.source_id = $source_id\nWITH c" + _claim_filters,
-    "status": "MATCH (c:Claim)\nWHERE c.citation_status = $status\nWITH c" + _claim_filters,
     "grade": "MATCH (c:Claim)\nWHERE c.grade = $grade\nWITH c" + _claim_filters,
     "intervention": (
         "MATCH (:Entity {name: $intervention})<-[:INTERVENTION]-(:Proposition)<-[:STATES]-(c:Claim)\n"

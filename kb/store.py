@@ -385,7 +385,7 @@ class GraphStore:
         if not rows:
             raise NotFound(f"no source with id {source_id}; list them with `kb sources`")
         source = rows[0]["source"]
-        claims = [ClaimRow(**r["claim"]) for r in self._read(cypher.SOURCE_CLAIMS, id=source_id)]
+        claims = [claim_view(r["claim"]) for r in self._read(cypher.SOURCE_CLAIMS, id=source_id)]
         versions = self._read(cypher.SOURCE_VERSIONS, key=source["key"])
         return SourceView(source=source, claims=claims, versions=versions)
 
@@ -395,7 +395,7 @@ class GraphStore:
         rows = self._read(cypher.LIST_CLAIMS_BY[driver], skip=page * page_size, limit=page_size, **params)
         total = self._read(cypher.COUNT_CLAIMS_BY[driver], **params)[0]["n"]
         return ClaimPage(
-            rows=[ClaimRow(**r["claim"]) for r in rows], total=total, page=page, page_size=page_size
+            rows=[claim_view(r["claim"]) for r in rows], total=total, page=page, page_size=page_size
         )
 
     def uncited_claims(self, *, page: int = 0, page_size: int = 100) -> list[dict[str, Any]]:
@@ -408,7 +408,7 @@ class GraphStore:
         row = rows[0]
         cited = [CitedWork(**r) for r in self._read(cypher.CLAIM_CITATIONS, id=claim_id)]
         return ClaimDetail(
-            claim=ClaimRow(**row["claim"]),
+            claim=claim_view(row["claim"]),
             source=row["source"],
             assessment=row["assessment"],
             citations=[c for c in cited if c.kind == "CITES"],
@@ -432,7 +432,7 @@ class GraphStore:
             skip=page * page_size,
             limit=page_size,
         )
-        return [ClaimRow(**r["claim"]) for r in rows]
+        return [claim_view(r["claim"]) for r in rows]
 
     def top_unsupported_propositions(self, limit: int = 10) -> list[dict[str, Any]]:
         return self._read(cypher.TOP_UNSUPPORTED_PROPOSITIONS, limit=limit)
@@ -592,9 +592,9 @@ def _write_new(tx: Transaction, docs: list[Document]) -> dict[str, bool]:
     return {d.source.id: d.source.id not in existing for d in docs}
 
 
-# Most selective first: one article's claims, then the claims about one entity, then a status
-# or a grade (an index each); "not graded" has no index (it is a missing property).
-_DRIVERS = ("source_id", "intervention", "outcome", "status", "grade")
+# Most selective first: one article's claims, then the claims about one entity, then a grade
+# (an index); "not graded" has no index (it is a missing property).
+_DRIVERS = ("source_id", "intervention", "outcome", "grade")
 
 
 def claim_driver(params: dict[str, Any]) -> str:
@@ -605,6 +605,12 @@ def claim_driver(params: dict[str, Any]) -> str:
         if params.get(name) is not None and not (name == "grade" and params[name] == "not graded"):
             return name
     return "scan"
+
+
+def claim_view(props: dict[str, Any]) -> ClaimRow:
+    """A claim's stored properties as a `ClaimRow`; a property the claim does not have (an
+    ungraded claim has no `reasons`) comes back null from a map projection and takes the default."""
+    return ClaimRow(**{k: v for k, v in props.items() if v is not None})
 
 
 def to_graph_node(props: dict[str, Any]) -> GraphNode:

@@ -93,3 +93,13 @@ def test_a_document_given_twice_in_a_batch_is_created_once(store: GraphStore) ->
     doc = make_document()
     assert [r.created for r in store.write_documents([doc, doc])] == [True, False]
     assert store.counts().nodes["Claim"] == len(doc.claims)
+
+
+def test_ungraded_claims_list_with_empty_reasons(store: GraphStore) -> None:
+    doc = make_document()  # written without assessments: no claim has a grade or its reasons
+    store.write_document(doc)
+    page = store.list_claims()
+    assert page.total == len(doc.claims) and all(r.reasons == [] and r.grade is None for r in page.rows)
+    assert store.get_claim(doc.claims[0].id).claim.reasons == []
+    assert len(store.get_source(doc.source.id).claims) == len(doc.claims)
+    assert store.editor_queue()
