@@ -506,7 +506,7 @@ def _marker_mentions(text: str) -> Iterator[tuple[Mention, bool]]:
         stems.setdefault(word.casefold(), set()).add(m.group(2))
     for m, word in on_word:
         numbers = expand_numbers(m.group(2))
-        ordinary = word.islower() and word not in _NUMBERED_WORDS and len(stems[word]) == 1
+        ordinary = word.islower() and word not in _NUMBERED_WORDS and len(stems[word.casefold()]) == 1
         if numbers and ordinary:
             yield _mention(text, m.start(2), m.end(), MentionKind.SUPERSCRIPT, numbers=numbers), True
     for m in _SUP_UNICODE.finditer(text):

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -238,7 +241,13 @@ def _analyse_in_processes(
     """Analyse in a process pool, at most `_IN_FLIGHT` items per worker ahead of the consumer
     (memory stays bounded), yielding in input order."""
     window: deque[tuple[str, Future[Analysis | IngestError] | IngestError]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+    with pool:
         for result in results:
             if result.error is not None or result.fetched is None:
                 error = result.error or IngestError(f"{result.item.locator}: nothing was read")
@@ -249,6 +258,18 @@ def _analyse_in_processes(
                 yield _settled(window.popleft())
         while window:
             yield _settled(window.popleft())
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Run in each worker: end it once the process that started it is gone. A worker waits on its
+    queue for ever otherwise, so a `kill -9` of `kb ingest` would leave idle workers behind."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _settled(

@@ -446,13 +446,17 @@ CREATE (f:Flag {id: $flag.id, reason: $flag.reason, note: $flag.note, status: $f
 CREATE (f)-[:FLAGS {provenance: 'editor'}]->(c)
 CREATE (e:FlagEvent {id: $event.id, status: $event.status, by: $event.by, note: $event.note, at: $event.at})
 CREATE (f)-[:HAS_EVENT {provenance: 'editor'}]->(e)
-SET c.flagged = true
+SET c.flagged = true, c.flag_writes = coalesce(c.flag_writes, 0) + 1
 RETURN f.id AS id
 """
 
+# Both flag statements bump `flag_writes` on the claim: `flagged` is computed from the flags this
+# transaction sees, and writing an unchanged `flagged` is no write conflict, so two editors
+# closing the last two flags at once would each leave it true (write skew). The counter makes the
+# second commit conflict and be retried, now seeing the other flag closed.
 UPDATE_FLAG = """
 MATCH (f:Flag {id: $flag_id})-[:FLAGS]->(c:Claim)
-SET f.status = $event.status
+SET f.status = $event.status, c.flag_writes = coalesce(c.flag_writes, 0) + 1
 CREATE (e:FlagEvent {id: $event.id, status: $event.status, by: $event.by, note: $event.note, at: $event.at})
 CREATE (f)-[:HAS_EVENT {provenance: 'editor'}]->(e)
 WITH c

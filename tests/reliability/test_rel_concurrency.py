@@ -215,11 +215,6 @@ def test_editors_flagging_one_claim_from_processes(
     _history_is_whole(store, claim_id, len(names) * 4, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write skew in kb/cypher.py UPDATE_FLAG: Claim.flagged is computed from a snapshot and "
-    "an unchanged value is no write conflict; fix: also SET a counter on the claim",
-)
 def test_two_flags_resolved_at_once_leave_the_claim_unflagged(store: GraphStore, settings: Settings) -> None:
     """Both transactions run their statement before either commits: each still sees the other
     flag open, so each writes `flagged = true` over a claim that ends with no open flag."""

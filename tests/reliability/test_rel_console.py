@@ -69,9 +69,9 @@ HARMLESS = [
     "CALL db.labels() YIELD label RETURN label",
 ]
 
-# Administration commands the guard lets through today. On a shared deployment a console user
-# could end other users' transactions (TERMINATE), read their queries and parameters (SHOW
-# TRANSACTIONS), list the users, or stop the database on Neo4j. kb/console.py should refuse them.
+# Administration commands: on a shared deployment a console user could end other users'
+# transactions (TERMINATE), read their queries and parameters (SHOW TRANSACTIONS), list the
+# users, or stop the database on Neo4j. The embedded engine runs all of these if let through.
 ADMIN = [
     "TERMINATE TRANSACTIONS 'kb-transaction-1'",
     "SHOW TRANSACTIONS",
@@ -79,7 +79,7 @@ ADMIN = [
     "STOP DATABASE kb",
     "START DATABASE kb",
 ]
-# Back-quoted procedure names reach the engine while the allowlist sees no name at all.
+# Back-quoted procedure names reach the engine as procedure names: the allowlist must see them.
 QUOTED_PROCEDURES = ["CALL `db.createLabel`('Evil')", "CALL `apoc.create.node`(['Evil'], {})"]
 
 

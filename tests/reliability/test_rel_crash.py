@@ -60,7 +60,6 @@ def test_kill_9_of_an_ingest_mid_batch(corpus: Path, corpus_counts: dict[str, in
             assert proc.poll() is None, "the batch ended before it could be killed"
             os.kill(proc.pid, signal.SIGKILL)  # no handler, no cleanup, maybe mid-transaction
             proc.wait(timeout=30)
-            orphans = _outlived(proc.pid, seconds=10)
         finally:
             kill_group(proc)
         assert store.check() == {}  # among others: every source has exactly its claim_count claims
@@ -70,8 +69,29 @@ def test_kill_9_of_an_ingest_mid_batch(corpus: Path, corpus_counts: dict[str, in
     finally:
         store.close()
     _rerun_completes(corpus, fresh_home, partial["Source"], corpus_counts)
-    # Nothing the killed command started outlives it: analysis workers would hold memory for ever.
+
+
+def test_kill_9_of_an_ingest_leaves_no_worker_behind(corpus: Path, settings: Settings) -> None:
+    proc = start_kb("ingest", "--offline", "-q", str(corpus), home=settings.home)
+    try:
+        wait_until(
+            lambda: bool(_children(proc.pid)) or proc.poll() is not None,
+            timeout=120,
+            what="the ingest's analysis workers",
+        )
+        assert proc.poll() is None, "the batch ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        orphans = _outlived(proc.pid, seconds=5)
+    finally:
+        kill_group(proc)
+    # Nothing the killed command started outlives it: idle workers would hold memory for ever.
     assert not orphans, f"processes of the killed ingest still run: {orphans}"
+
+
+def _children(pid: int) -> list[str]:
+    ps = subprocess.run(["ps", "-o", "args=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [line for line in ps.stdout.splitlines() if "multiprocessing" in line]
 
 
 def _outlived(pgid: int, seconds: float) -> list[str]:

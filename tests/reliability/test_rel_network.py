@@ -186,16 +186,17 @@ def test_faults_through_kb_ingest(server: LocalServer, store: GraphStore, settin
 # --- the address guard, as the user meets it ------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
 def test_a_private_address_is_refused_by_default(
-    server: LocalServer, store: GraphStore, settings: Settings, host: str
+    server: LocalServer, store: GraphStore, settings: Settings
 ) -> None:
-    url = server.url("/good", host=host)
+    urls = [server.url("/good", host=host) for host in ("127.0.0.1", "localhost", "[::1]")]
     before = server.hits["/good"]
-    run = run_kb("ingest", "--offline", "-q", url, home=settings.home)
+    run = run_kb("ingest", "--offline", "-q", *urls, home=settings.home)
     assert run.returncode == 1
-    [line] = stderr_lines(run.stderr)
-    assert line.startswith(f"error: {url}:") and "KB_ALLOW_PRIVATE_NETWORK" in line, line
+    lines = stderr_lines(run.stderr)
+    assert len(lines) == len(urls)
+    for url, line in zip(urls, lines, strict=True):
+        assert line.startswith(f"error: {url}:") and "KB_ALLOW_PRIVATE_NETWORK" in line, line
     assert server.hits["/good"] == before  # refused before connecting
     assert store.counts().nodes["Source"] == 0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -240,12 +239,6 @@ def test_error_messages_are_one_printable_line(name: str) -> None:
     assert message.endswith(": no such file")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="ingest/citations.py _marker_mentions keys `stems` by word.casefold() but looks it up by "
-    "word: 'ß'.casefold() == 'ss' (found by the property above); fix: stems[word.casefold()]",
-)
 def test_a_lower_case_word_with_sharp_s_before_a_superscript_number() -> None:
     # A KeyError is not an IngestError: it would stop a whole `kb ingest` batch, not one item.
     text = "Die Wirkung zeigte sich bei Patienten, die es regelmäßig2 einnahmen."
