@@ -16,10 +16,10 @@ def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    result = _ruff("check", "kb", "ingest", "ui", "tests")
+    result = _ruff("check", "kb", "ingest", "ui", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format() -> None:
-    result = _ruff("format", "--check", "kb", "ingest", "ui", "tests")
+    result = _ruff("format", "--check", "kb", "ingest", "ui", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
