@@ -229,6 +229,14 @@ SET c.grade = row.grade, c.score = row.score, c.overclaim = row.overclaim,
     c.rank = row.rank, c.reasons = row.reasons, c.rubric_version = row.rubric_version
 """
 
+# --- the write log: the graph's generation -----------------------------------------------------
+
+# Every write transaction adds one Change node (a CREATE: concurrent writers never conflict on
+# it). Counting a label is answered without reading nodes, so the count is a cheap generation
+# number: readers keep costly results until it changes (kb/readcache.py).
+RECORD_CHANGE = "CREATE (:Change {at: $at})"
+GRAPH_GENERATION = "MATCH (ch:Change) RETURN count(ch) AS n"
+
 # --- reading --------------------------------------------------------------------------------
 
 # Dashboard counts without reading every claim: labels and indexes do the work. A claim is
@@ -281,8 +289,8 @@ ORDER BY s.ingested_at DESC
 # so each statement starts from the most selective filter that is set (its *driver*: an indexed
 # property, or the Entity an intervention or outcome names, reached through the graph) and checks
 # the others row by row. A status is no driver: most claims share one ("missing"), and reading
-# them through the index is slower than a scan. `GraphStore.list_claims` picks the variant; all are linted here. Rows are
-# sorted before they are projected, so only one page of rows is ever built.
+# them through the index is slower than a scan. `GraphStore.list_claims` picks the variant
+# (`kb.store.claim_driver`).
 _claim_filters = """
 WHERE ($source_id IS NULL OR c.source_id = $source_id)
   AND ($status IS NULL OR c.citation_status = $status)
@@ -314,15 +322,20 @@ _claim_row = """c {.id, .text, .source_id, .citation_status, .grade, .score, .ov
           .hedges, .boosters, .attribution, .interventions, .outcomes, .kind, .confidence,
           .start, .end, .source_title, .atoms_json, .reasons, .rubric_version} AS claim"""
 
-LIST_CLAIMS_BY: dict[str, str] = {
-    driver: head + "WITH c\nORDER BY c.rank, c.id\nSKIP $skip LIMIT $limit\nRETURN " + _claim_row
+# The generic list and count (every filter optional): the reference the tests hold the
+# driver variants below to, and what a reader of this file should picture.
+LIST_CLAIMS = (
+    _claim_drivers["scan"] + "WITH c\nORDER BY c.rank, c.id\nSKIP $skip LIMIT $limit\nRETURN " + _claim_row
+)
+COUNT_CLAIMS = _claim_drivers["scan"] + "RETURN count(c) AS n"
+
+# The same lists as sorted ids only: the store keeps them (kb/readcache.py) and serves every page
+# from them with one id lookup a row, until the graph changes.
+CLAIM_IDS_BY: dict[str, str] = {
+    driver: head + "WITH c\nORDER BY c.rank, c.id\nRETURN c.id AS id"
     for driver, head in _claim_drivers.items()
 }
-COUNT_CLAIMS_BY: dict[str, str] = {
-    driver: head + "RETURN count(c) AS n" for driver, head in _claim_drivers.items()
-}
-LIST_CLAIMS = LIST_CLAIMS_BY["scan"]
-COUNT_CLAIMS = COUNT_CLAIMS_BY["scan"]
+CLAIM_ROWS_BY_ID = "UNWIND $ids AS cid\nMATCH (c:Claim {id: cid})\nRETURN " + _claim_row
 
 # Start from the claim (its id index), then its source: starting from `(s:Source)` reads every source.
 GET_CLAIM = """
@@ -394,8 +407,8 @@ COUNT_NODES = (
     + ", ".join(label.lower() for label in (*NODE_LABELS, "Uncited"))
 )
 
-# Sorted before projecting (only one page of rows is built); one article's queue starts from
-# its index.
+# One article's queue starts from its index and is sorted before projecting (only one page of
+# rows is built).
 _editor_queue_tail = """
   AND ($include_flagged OR coalesce(c.flagged, false) = false)
 WITH c
@@ -405,13 +418,6 @@ RETURN c {.id, .text, .source_id, .citation_status, .grade, .overclaim, .flagged
           .attribution, .source_title, .rank} AS claim
 """
 
-EDITOR_QUEUE = (
-    """
-MATCH (c:Claim)
-WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"""
-    + _editor_queue_tail
-)
-
 EDITOR_QUEUE_OF_SOURCE = (
     """
 MATCH (c:Claim)
@@ -419,6 +425,16 @@ WHERE c.source_id = $source_id
   AND (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"""
     + _editor_queue_tail
 )
+
+# The whole queue as sorted ids, kept by the store like the claims lists.
+EDITOR_QUEUE_IDS = """
+MATCH (c:Claim)
+WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)
+  AND ($include_flagged OR coalesce(c.flagged, false) = false)
+WITH c
+ORDER BY c.rank, c.id
+RETURN c.id AS id
+"""
 
 # Sources are counted by the claims' source_id: one hop less per claim than reaching the Source.
 TOP_UNSUPPORTED_PROPOSITIONS = """
@@ -476,8 +492,11 @@ SKIP $skip LIMIT $limit
 
 # --- maintenance ----------------------------------------------------------------------------
 
+# The write log survives a reset, so its count (the graph's generation) never goes back to a
+# value a reader may have kept results for.
 DELETE_BATCH = """
 MATCH (n)
+WHERE NOT n:Change
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS n
@@ -546,7 +565,7 @@ RETURN key AS id LIMIT $limit
 """,
     "node without an id": """
 MATCH (n)
-WHERE n.id IS NULL AND NOT n:Meta
+WHERE n.id IS NULL AND NOT n:Meta AND NOT n:Change
 RETURN labels(n)[0] AS id LIMIT $limit
 """,
 }

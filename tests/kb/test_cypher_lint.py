@@ -25,7 +25,7 @@ DERIVED_KEYS = [
     "is_latest", "ingested_at", "claim_count", "cited_count", "search_text", "hedges", "boosters",
     "attribution", "atoms_json", "interventions", "outcomes", "source_title", "rank", "flagged",
     "grade", "score", "overclaim", "version", "updated_at", "key", "labels", "provenance",
-    "accepted", "by", "at", "status",
+    "accepted", "by", "at", "status", "flag_writes",
 ]  # fmt: skip
 
 
@@ -65,7 +65,7 @@ def test_statements_pass_the_neo4j_linter() -> None:
             "the Cypher linter is not installed: run `npm ci --prefix tests/cypher_lint` (.ci/run does)"
         )
     schema = {
-        "labels": [*cypher.NODE_LABELS, "Uncited", "Meta"],
+        "labels": [*cypher.NODE_LABELS, "Uncited", "Meta", "Change"],
         "relationshipTypes": RELATIONSHIP_TYPES,
         "propertyKeys": _property_keys(),
         # Declared so the linter accepts them; an undeclared $name would still be reported.

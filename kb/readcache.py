@@ -1,0 +1,55 @@
+"""Results of costly reads, kept until the graph changes.
+
+On the embedded engine a sorted list over a broad filter ("all claims, worst first") reads every
+candidate claim: about 250 ms at 100,000 claims, for every page. The store therefore asks for the
+sorted ids once, keeps them here, and serves each page from them (one id lookup per row) until the
+graph's *generation* changes. The generation is the number of `Change` nodes: every write
+transaction adds one, and counting a label is answered without reading nodes, so checking it
+costs one round trip. Writers in other processes (a `kb ingest` beside the app) change it too.
+
+Pure logic, no I/O: `GraphStore` supplies the generation and the loader.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+# Each entry is one filter's sorted ids (at 100,000 claims about 8 MB); a handful covers the
+# filters a few users page through at once.
+DEFAULT_ENTRIES = 8
+
+
+class ReadCache:
+    """A small LRU of read results, each valid for the generation it was read at."""
+
+    def __init__(self, max_entries: int = DEFAULT_ENTRIES) -> None:
+        self._max = max_entries
+        self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        # The app shares one store between its sessions' threads.
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, generation: int, load: Callable[[], Any]) -> Any:
+        """The value for `key` read at `generation`, loading it (outside the lock) if not kept."""
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is not None and kept[0] == generation:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return kept[1]
+            self.misses += 1
+        value = load()
+        with self._lock:
+            self._entries[key] = (generation, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -1,0 +1,77 @@
+"""The read cache (pure): a value is kept for one generation of the graph, least recently used
+entries go first."""
+
+from __future__ import annotations
+
+import threading
+
+from kb.readcache import ReadCache
+
+
+def _loader(calls: list[str], value: str):  # type: ignore[no-untyped-def]
+    def load() -> str:
+        calls.append(value)
+        return value
+
+    return load
+
+
+def test_a_value_is_kept_while_the_generation_stays() -> None:
+    cache, calls = ReadCache(), []
+    assert cache.get("k", 1, _loader(calls, "a")) == "a"
+    assert cache.get("k", 1, _loader(calls, "b")) == "a"
+    assert calls == ["a"] and (cache.hits, cache.misses) == (1, 1)
+
+
+def test_a_new_generation_reloads() -> None:
+    cache, calls = ReadCache(), []
+    cache.get("k", 1, _loader(calls, "a"))
+    assert cache.get("k", 2, _loader(calls, "b")) == "b"
+    # a reader that saw an older generation does not get the newer value either
+    assert cache.get("k", 1, _loader(calls, "c")) == "c"
+    assert calls == ["a", "b", "c"]
+
+
+def test_keys_are_kept_apart() -> None:
+    cache, calls = ReadCache(), []
+    assert cache.get(("list", ("status", "missing")), 1, _loader(calls, "m")) == "m"
+    assert cache.get(("list", ("status", "cited")), 1, _loader(calls, "c")) == "c"
+    assert cache.get(("list", ("status", "missing")), 1, _loader(calls, "x")) == "m"
+
+
+def test_the_least_recently_used_entry_goes_first() -> None:
+    cache, calls = ReadCache(max_entries=2), []
+    cache.get("a", 1, _loader(calls, "a"))
+    cache.get("b", 1, _loader(calls, "b"))
+    cache.get("a", 1, _loader(calls, "a2"))  # a is used again: b is now the oldest
+    cache.get("c", 1, _loader(calls, "c"))
+    assert cache.get("a", 1, _loader(calls, "a3")) == "a"
+    assert cache.get("b", 1, _loader(calls, "b2")) == "b2"
+    assert calls == ["a", "b", "c", "b2"]
+
+
+def test_clear_forgets_everything() -> None:
+    cache, calls = ReadCache(), []
+    cache.get("k", 1, _loader(calls, "a"))
+    cache.clear()
+    assert cache.get("k", 1, _loader(calls, "b")) == "b"
+
+
+def test_threads_share_it_safely() -> None:
+    cache = ReadCache(max_entries=4)
+    errors: list[Exception] = []
+
+    def reader(n: int) -> None:
+        try:
+            for i in range(500):
+                key, gen = i % 7, i // 50
+                assert cache.get(key, gen, lambda key=key, gen=gen: (key, gen)) == (key, gen)
+        except Exception as e:  # collected: an assertion in a thread would not fail the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
