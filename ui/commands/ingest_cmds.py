@@ -59,8 +59,9 @@ def extract_cmd(input_: str, as_json: bool, resolve_works: bool) -> None:
 def ingest_cmd(inputs: tuple[str, ...], as_list: bool, offline: bool, quiet: bool) -> None:
     """Read articles (URLs, files, directories, lists, - for stdin) into the graph.
 
-    Each document is written in one transaction; an input that fails is reported on one line
-    and the batch goes on. The exit status is 1 when any input failed.
+    Each document lands whole or not at all (up to 20 share a transaction, written one by one
+    when that fails); an input that fails is reported on one line and the batch goes on. The
+    exit status is 1 when any input failed.
     """
     cfg = settings()
     with open_store() as store:
