@@ -2,8 +2,8 @@
 
     python -m benchmarks.ui_claims_bench --claims 10000 [--per-source 20] [--home DIR] [--json out.json]
 
-Writes N synthetic claims (documents of `--per-source` claims each, shaped like
-tests/factories.py's: entities, propositions, a cited work, some graded) into a separate KB_HOME
+Writes N made-up claims (benchmarks/synthetic.py: documents of `--per-source` claims each, with
+entities, propositions, a cited work, some graded) into a separate KB_HOME
 through `store.write_document`, then times
 
 1. `store.list_claims()` (first page of 50, worst first, with its total), unfiltered and filtered;
@@ -18,139 +18,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.synthetic import documents
 from kb import engine
-from kb.models import (
-    Assessment,
-    Atom,
-    Citation,
-    CitationStatus,
-    Claim,
-    ClaimProposition,
-    Cues,
-    Document,
-    Entity,
-    EntityKind,
-    Grade,
-    Proposition,
-    Provenance,
-    Source,
-    Work,
-)
 from kb.settings import Settings
 from kb.store import GraphStore
 from kb.views import ClaimFilter
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
-INTERVENTIONS = [f"zorblax {i}" for i in range(40)]
-OUTCOMES = [f"outcome {i}" for i in range(120)]
-EFFECTS = ["reduces", "improves", "treats", "prevents"]
-GRADES = [Grade.HIGH, Grade.MODERATE, Grade.LOW, Grade.VERY_LOW, Grade.NONE]
-
-
-def synthetic_document(n: int, per_source: int, rng: random.Random) -> Document:
-    """One made-up article with `per_source` claims (every third cited, every fourth graded)."""
-    sentences = []
-    for i in range(per_source):
-        booster = " has been proven to" if i % 5 == 0 else " may"
-        lead = "Studies show that " if i % 7 == 0 else ""
-        sentences.append(
-            f"{lead}{rng.choice(INTERVENTIONS).title()}{booster} {rng.choice(EFFECTS)[:-1]} "
-            f"{rng.choice(OUTCOMES)} in article {n} sentence {i}."
-        )
-    text = " ".join(sentences) + "\n"
-    source = Source(
-        key=f"file:bench-{n}.txt", locator=f"bench-{n}.txt", text=text, title=f"Bench article {n}"
-    )
-    claims, entities, props, links = [], {}, {}, []
-    pos = 0
-    work = Work(
-        key=f"doi:10.5555/bench.{n}", doi=f"10.5555/bench.{n}", year=2020, design="rct", sample_size=40
-    )
-    citations, assessments = [], []
-    for i, sentence in enumerate(sentences):
-        start = text.index(sentence, pos)
-        end = pos = start + len(sentence)
-        words = sentence.lower().rstrip(".").split()
-        intervention = next(x for x in INTERVENTIONS if x in sentence.lower())
-        outcome = next(x for x in OUTCOMES if f" {x} " in f" {' '.join(words)} ")
-        effect = EFFECTS[(n + i) % len(EFFECTS)]
-        status = (
-            CitationStatus.CITED
-            if i % 3 == 0
-            else CitationStatus.VAGUE
-            if i % 7 == 0
-            else CitationStatus.MISSING
-        )
-        claim = Claim(
-            source_id=source.id,
-            text=sentence,
-            start=start,
-            end=end,
-            citation_status=status,
-            cues=Cues(
-                boosters=["proven"] if "proven" in sentence else [],
-                hedges=["may"] if " may " in sentence else [],
-                attribution="vague" if sentence.startswith("Studies") else None,
-            ),
-            atoms=[Atom(intervention=intervention, effect=effect, outcome=outcome)],
-        )
-        claims.append(claim)
-        ei = entities.setdefault(intervention, Entity(kind=EntityKind.INTERVENTION, name=intervention))
-        eo = entities.setdefault(outcome, Entity(kind=EntityKind.OUTCOME, name=outcome))
-        prop = Proposition(
-            intervention_id=ei.id, effect=effect, outcome_id=eo.id, text=f"{intervention} {effect} {outcome}"
-        )
-        props.setdefault(prop.id, prop)
-        links.append(ClaimProposition(claim_id=claim.id, proposition_id=prop.id))
-        if status == CitationStatus.CITED:
-            citations.append(
-                Citation(
-                    claim_id=claim.id, work_id=work.id, provenance=Provenance.NUMBERED_MARKER, text="[1]"
-                )
-            )
-        if i % 4 == 0:
-            grade = GRADES[(n + i) % len(GRADES)]
-            score = {"high": 0.9, "moderate": 0.7, "low": 0.45, "very low": 0.25, "none": 0.0}[grade.value]
-            assessments.append(
-                Assessment(
-                    claim_id=claim.id,
-                    grade=grade,
-                    score=score,
-                    reasons=["synthetic"],
-                    rubric_version="bench",
-                    overclaim="proven" in sentence and score < 0.7,
-                )
-            )
-    return Document(
-        source=source,
-        claims=claims,
-        entities=list(entities.values()),
-        propositions=list(props.values()),
-        claim_propositions=links,
-        works=[work],
-        citations=citations,
-        listed_work_ids=[work.id],
-        assessments=assessments,
-    )
 
 
 def fill(store: GraphStore, claims: int, per_source: int) -> float:
-    have = store.counts().nodes.get("Claim", 0)
+    have = store.counts().nodes.get("Source", 0) * per_source
     if have >= claims:
         print(f"graph already holds {have:,} claims; not writing")
         return 0.0
-    rng = random.Random(7)
-    documents = claims // per_source
     began = time.perf_counter()
-    for n in range(documents):
-        store.write_document(synthetic_document(n, per_source, rng))
+    for n, doc in enumerate(documents(have // per_source, (claims - have) // per_source, per_source)):
+        store.write_document(doc)
         if (n + 1) % 250 == 0:
             rate = (n + 1) * per_source / (time.perf_counter() - began)
             print(f"  wrote {(n + 1) * per_source:,} claims ({rate:,.0f} claims/s)", flush=True)
