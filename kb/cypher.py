@@ -324,15 +324,21 @@ _claim_row = """c {.id, .text, .source_id, .citation_status, .grade, .score, .ov
 
 # The generic list and count (every filter optional): the reference the tests hold the
 # driver variants below to, and what a reader of this file should picture.
-LIST_CLAIMS = (
-    _claim_drivers["scan"] + "WITH c\nORDER BY c.rank, c.id\nSKIP $skip LIMIT $limit\nRETURN " + _claim_row
-)
-COUNT_CLAIMS = _claim_drivers["scan"] + "RETURN count(c) AS n"
+LIST_CLAIMS_BY: dict[str, str] = {
+    driver: head + "WITH c\nORDER BY c.rank, c.id\nSKIP $skip LIMIT $limit\nRETURN " + _claim_row
+    for driver, head in _claim_drivers.items()
+}
+COUNT_CLAIMS_BY: dict[str, str] = {
+    driver: head + "RETURN count(c) AS n" for driver, head in _claim_drivers.items()
+}
+LIST_CLAIMS = LIST_CLAIMS_BY["scan"]  # the generic statement the variants are tested against
+COUNT_CLAIMS = COUNT_CLAIMS_BY["scan"]
 
-# The same lists as sorted ids only: the store keeps them (kb/readcache.py) and serves every page
-# from them with one id lookup a row, until the graph changes.
+# The first `$keep` ids of each list, as one list: the store keeps them (kb/readcache.py) and
+# serves the first pages from them, one id lookup a row, until the graph changes. Only a prefix:
+# sending every id of a broad list costs seconds at 100,000 claims, far more than one page.
 CLAIM_IDS_BY: dict[str, str] = {
-    driver: head + "WITH c\nORDER BY c.rank, c.id\nRETURN c.id AS id"
+    driver: head + "WITH c\nORDER BY c.rank, c.id\nLIMIT $keep\nRETURN collect(c.id) AS ids"
     for driver, head in _claim_drivers.items()
 }
 CLAIM_ROWS_BY_ID = "UNWIND $ids AS cid\nMATCH (c:Claim {id: cid})\nRETURN " + _claim_row
@@ -407,8 +413,8 @@ COUNT_NODES = (
     + ", ".join(label.lower() for label in (*NODE_LABELS, "Uncited"))
 )
 
-# One article's queue starts from its index and is sorted before projecting (only one page of
-# rows is built).
+# Sorted before projecting (only one page of rows is built); one article's queue starts from
+# its index.
 _editor_queue_tail = """
   AND ($include_flagged OR coalesce(c.flagged, false) = false)
 WITH c
@@ -426,15 +432,23 @@ WHERE c.source_id = $source_id
     + _editor_queue_tail
 )
 
-# The whole queue as sorted ids, kept by the store like the claims lists.
-EDITOR_QUEUE_IDS = """
+_editor_queue_head = """
 MATCH (c:Claim)
-WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)
+WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"""
+
+EDITOR_QUEUE = _editor_queue_head + _editor_queue_tail
+
+# The queue's first `$keep` ids, kept by the store like the claims lists'.
+EDITOR_QUEUE_IDS = (
+    _editor_queue_head
+    + """
   AND ($include_flagged OR coalesce(c.flagged, false) = false)
 WITH c
 ORDER BY c.rank, c.id
-RETURN c.id AS id
+LIMIT $keep
+RETURN collect(c.id) AS ids
 """
+)
 
 # Sources are counted by the claims' source_id: one hop less per claim than reaching the Source.
 TOP_UNSUPPORTED_PROPOSITIONS = """

@@ -70,6 +70,9 @@ T = TypeVar("T")
 # logging's last-resort handler: a second, multi-line copy of the same failure.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
+# The first 50 pages of each claims list (and of the editor queue) are kept until the graph
+# changes (kb/readcache.py); later pages are read as they are asked for.
+KEPT_ROWS = 2500
 WRITE_ATTEMPTS = 5  # a write transaction that conflicts with another writer is run again
 _BACKOFF_BASE = 0.05  # seconds; doubled per attempt, jittered, at most _BACKOFF_MAX
 _BACKOFF_MAX = 1.0
@@ -124,7 +127,7 @@ class GraphStore:
         self._database = database
         self.where = where  # human-readable location, never contains a password
         self._settings = settings
-        self._kept = ReadCache()  # sorted ids and counts, until the graph changes
+        self._kept_reads = ReadCache()  # sorted ids and counts, until the graph changes
 
     # --- connection -------------------------------------------------------------------------
 
@@ -361,14 +364,14 @@ class GraphStore:
 
     def forget_kept_reads(self) -> None:
         """Drop every kept result, so the next read of each reads the graph (as after a write)."""
-        self._kept.clear()
+        self._kept_reads.clear()
 
-    def _kept_ids(self, statement: str, **params: Any) -> list[str]:
-        """The ids `statement` returns, read once per generation of the graph."""
+    def _kept(
+        self, generation: int, statement: str, pick: Callable[[list[dict[str, Any]]], T], **params: Any
+    ) -> T:
+        """`pick` of what `statement` returns, read once per generation of the graph."""
         key = (statement, tuple(sorted(params.items(), key=lambda kv: kv[0])))
-        return self._kept.get(
-            key, self.generation(), lambda: [r["id"] for r in self._read(statement, **params)]
-        )
+        return self._kept_reads.get(key, generation, lambda: pick(self._read(statement, **params)))
 
     def _claim_rows(self, ids: list[str]) -> list[ClaimRow]:
         """The claims with these ids, in this order (one index lookup each)."""
@@ -378,7 +381,7 @@ class GraphStore:
         return [claim_view(rows[i]) for i in ids if i in rows]
 
     def counts(self) -> Counts:
-        return self._kept.get("counts", self.generation(), self._counts)
+        return self._kept_reads.get("counts", self.generation(), self._counts)  # kept like the lists
 
     def _counts(self) -> Counts:
         nodes = self._read(cypher.COUNT_NODES)[0]
@@ -418,13 +421,21 @@ class GraphStore:
         return SourceView(source=source, claims=claims, versions=versions)
 
     def list_claims(self, flt: ClaimFilter | None = None, *, page: int = 0, page_size: int = 50) -> ClaimPage:
-        """One page of the claims the filter selects, worst first, with their total. The sorted
-        ids of the whole list are kept until the graph changes, so paging and re-reading the same
-        list cost one id lookup per row, not a sort of every claim."""
+        """One page of the claims the filter selects, worst first, with their total. The total and
+        the first `KEPT_ROWS` ids of the list are kept until the graph changes, so paging through
+        them and reading them again cost one id lookup per row instead of a sort of every claim."""
         params = (flt or ClaimFilter()).params()
-        ids = self._kept_ids(cypher.CLAIM_IDS_BY[claim_driver(params)], **params)
-        rows = self._claim_rows(ids[page * page_size : (page + 1) * page_size])
-        return ClaimPage(rows=rows, total=len(ids), page=page, page_size=page_size)
+        driver = claim_driver(params)
+        generation = self.generation()
+        total = self._kept(generation, cypher.COUNT_CLAIMS_BY[driver], _first("n"), **params)
+        skip = page * page_size
+        if skip + page_size <= KEPT_ROWS:
+            ids = self._kept(generation, cypher.CLAIM_IDS_BY[driver], _first("ids"), keep=KEPT_ROWS, **params)
+            rows = self._claim_rows(ids[skip : skip + page_size])
+        else:
+            found = self._read(cypher.LIST_CLAIMS_BY[driver], skip=skip, limit=page_size, **params)
+            rows = [claim_view(r["claim"]) for r in found]
+        return ClaimPage(rows=rows, total=total, page=page, page_size=page_size)
 
     def uncited_claims(self, *, page: int = 0, page_size: int = 100) -> list[dict[str, Any]]:
         return self._read(cypher.LIST_UNCITED, skip=page * page_size, limit=page_size)
@@ -453,11 +464,15 @@ class GraphStore:
         page: int = 0,
         page_size: int = 50,
     ) -> list[ClaimRow]:
-        if source_id is None:  # the whole queue: sorted ids kept like the claims lists
-            ids = self._kept_ids(cypher.EDITOR_QUEUE_IDS, include_flagged=include_flagged)
-            return self._claim_rows(ids[page * page_size : (page + 1) * page_size])
+        skip = page * page_size
+        if source_id is None and skip + page_size <= KEPT_ROWS:  # kept like the claims lists
+            ids = self._kept(
+                self.generation(), cypher.EDITOR_QUEUE_IDS, _first("ids"), keep=KEPT_ROWS,
+                include_flagged=include_flagged,
+            )  # fmt: skip
+            return self._claim_rows(ids[skip : skip + page_size])
         rows = self._read(
-            cypher.EDITOR_QUEUE_OF_SOURCE,
+            cypher.EDITOR_QUEUE if source_id is None else cypher.EDITOR_QUEUE_OF_SOURCE,
             source_id=source_id,
             include_flagged=include_flagged,
             skip=page * page_size,
@@ -612,6 +627,11 @@ class GraphStore:
                 break
         self.ensure_schema()
         return deleted
+
+
+def _first(column: str) -> Callable[[list[dict[str, Any]]], Any]:
+    """The value of `column` in a statement's one row."""
+    return lambda rows: rows[0][column]
 
 
 def _write_new(tx: Transaction, docs: list[Document]) -> dict[str, bool]:
