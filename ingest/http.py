@@ -223,6 +223,22 @@ class BoundedResponse:
             raise DecodeError(f"{self.final_url}: the response is not valid JSON ({e})") from e
 
 
+def compressed_body_complete(raw: Any) -> bool:
+    """False when a gzip or deflate body stopped before its end marker. zlib decodes a cut-off
+    stream without complaint, so a page truncated in transit (with a Content-Length that matches
+    what was sent) would otherwise be read as a shorter page. Looks into urllib3's decoders; a
+    response without them (brotli, zstd, a cached one) counts as complete."""
+    decoder = getattr(raw, "_decoder", None)
+    for part in getattr(decoder, "_decoders", None) or [decoder]:  # "gzip, deflate": one each
+        stream = getattr(part, "_obj", None)
+        # Garbage after a complete gzip member is tolerated (as browsers do): urllib3 then swallows it.
+        swallowed = getattr(part, "_state", None) == urllib3.response.GzipDecoderState.SWALLOW_DATA
+        zlib_based = isinstance(part, urllib3.response.GzipDecoder | urllib3.response.DeflateDecoder)
+        if zlib_based and not swallowed and not getattr(stream, "eof", True):
+            return False
+    return True
+
+
 def get_bounded(
     session: requests.Session,
     url: str,
@@ -333,6 +349,10 @@ class _BodyGuard:
                     f"{self.url}: the server is sending too slowly (no complete response within "
                     f"{self.deadline:g} s); try again later"
                 )
+        if chunks and not compressed_body_complete(response.raw):
+            raise DecodeError(
+                f"{self.url}: the compressed body ends early (the download was cut off); try again later"
+            )
         return b"".join(chunks)
 
     def _read1(self, response: requests.Response) -> bytes:

@@ -12,6 +12,7 @@ import gzip
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -443,6 +444,43 @@ def test_broken_gzip_is_a_decode_error(session: requests.Session, serve: Any) ->
     server = serve({"/gz": lambda h, n: respond(h, 200, b"\x1f\x8b\x08\x00garbage-not-deflate", headers)})
     with pytest.raises(DecodeError, match="compressed"):
         get(session, server.url("/gz"))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "pack"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("gzip, gzip", lambda b: gzip.compress(gzip.compress(b))),
+    ],
+)
+def test_a_compressed_body_cut_short_is_refused_not_read_as_a_shorter_page(
+    session: requests.Session, serve: Any, encoding: str, pack: Any
+) -> None:
+    """zlib decodes a cut-off stream without complaint; the Content-Length matches what was sent."""
+    packed = pack((PAGE * 50).encode())
+    headers = {"Content-Type": "text/html", "Content-Encoding": encoding}
+    server = serve({
+        "/cut": lambda h, n: respond(h, 200, packed[: len(packed) * 2 // 3], headers),
+        "/whole": lambda h, n: respond(h, 200, packed, headers),
+    })  # fmt: skip
+    with pytest.raises(DecodeError, match="ends early"):
+        get(session, server.url("/cut"))
+    assert get(session, server.url("/whole")).body == (PAGE * 50).encode()
+
+
+def test_gzip_members_and_trailing_garbage_are_read_like_browsers_do(
+    session: requests.Session, serve: Any
+) -> None:
+    headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    two = gzip.compress(PAGE.encode()) + gzip.compress(b"<p>more</p>")
+    trailing = gzip.compress(PAGE.encode()) + b"\0\0junk"
+    server = serve({
+        "/two": lambda h, n: respond(h, 200, two, headers),
+        "/trailing": lambda h, n: respond(h, 200, trailing, headers),
+    })  # fmt: skip
+    assert get(session, server.url("/two")).body == PAGE.encode() + b"<p>more</p>"
+    assert get(session, server.url("/trailing")).body == PAGE.encode()
 
 
 def test_pdf_served_as_html_is_read_as_pdf(session: requests.Session, serve: Any) -> None:
