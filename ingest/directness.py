@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from ingest.stopwords import FUNCTION_WORDS
 from kb.grading import Directness
 from kb.models import Atom, Work
 
@@ -27,50 +28,12 @@ __all__ = ["directness", "expand"]
 
 _LEXICON = Path(__file__).parent / "data" / "entities.json"  # written by ingest.entities' owners
 _KINDS = ("intervention", "condition", "outcome", "population")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "in",
-        "on",
-        "for",
-        "to",
-        "with",
-        "by",
-        "at",
-        "from",
-        "or",
-        "as",
-        "is",
-        "are",
-        "its",
-        "their",
-        "your",
-        "our",
-        "this",
-        "that",
-        "these",
-        "overall",
-        "levels",
-        "level",
-        "rates",
-        "rate",
-        "symptoms",
-        # Generic heads of intervention names: a trial of "ketamine" studies "ketamine therapy".
-        "therapy",
-        "therapies",
-        "treatment",
-        "treatments",
-        "intervention",
-        "program",
-        "protocol",
-        "session",
-        "sessions",
-    ]
-)
+_STOP = FUNCTION_WORDS | {
+    "our", "your", "this", "that", "these", "overall", "levels", "level", "rates", "rate", "symptoms",
+    # Generic heads of intervention names: a trial of "ketamine" studies "ketamine therapy".
+    "therapy", "therapies", "treatment", "treatments", "intervention", "program", "protocol",
+    "session", "sessions",
+}  # fmt: skip
 
 
 @cache

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.resolve.records import Record
+from ingest.stopwords import FUNCTION_WORDS
 from kb.models import Work
 
 __all__ = [
@@ -40,32 +41,7 @@ MIN_COVERAGE = 0.45  # a title, or author + year + journal together
 THRESHOLD = 0.75
 AMBIGUITY_MARGIN = 0.05
 _INITIALS = re.compile(r"[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3}")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "in",
-        "on",
-        "for",
-        "to",
-        "with",
-        "by",
-        "at",
-        "from",
-        "or",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "its",
-        "their",
-        "vs",
-    ]
-)
+_STOP = FUNCTION_WORDS | {"was", "were", "vs"}
 
 
 @dataclass(frozen=True)
