@@ -1,9 +1,9 @@
 """Results of costly reads, kept until the graph changes.
 
 On the embedded engine a sorted list over a broad filter ("all claims, worst first") reads every
-candidate claim: about 250 ms at 100,000 claims, for every page. The store therefore asks for the
-sorted ids once, keeps them here, and serves each page from them (one id lookup per row) until the
-graph's *generation* changes. The generation is the number of `Change` nodes: every write
+candidate claim: about 250-400 ms at 100,000 claims, for every page, and its total as much again.
+The store therefore keeps the total and a prefix of the sorted ids here, and serves pages from
+them (one id lookup per row) until the graph's *generation* changes. The generation is the number of `Change` nodes: every write
 transaction adds one, and counting a label is answered without reading nodes, so checking it
 costs one round trip. Writers in other processes (a `kb ingest` beside the app) change it too.
 
@@ -15,11 +15,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
-# Each entry is one filter's sorted ids (at 100,000 claims about 8 MB); a handful covers the
-# filters a few users page through at once.
-DEFAULT_ENTRIES = 8
+# Entries are small (a total, at most a few thousand ids); a few dozen cover the filters several
+# users page through at once.
+DEFAULT_ENTRIES = 64
 
 
 class ReadCache:
@@ -33,11 +34,18 @@ class ReadCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, generation: int, load: Callable[[], Any]) -> Any:
-        """The value for `key` read at `generation`, loading it (outside the lock) if not kept."""
+    def get(
+        self,
+        key: Hashable,
+        generation: int,
+        load: Callable[[], Any],
+        enough: Callable[[Any], bool] = lambda value: True,
+    ) -> Any:
+        """The value for `key` read at `generation`, loading it (outside the lock) if none is kept
+        or the kept one is not `enough` (a list prefix too short for the page asked for)."""
         with self._lock:
             kept = self._entries.get(key)
-            if kept is not None and kept[0] == generation:
+            if kept is not None and kept[0] == generation and enough(kept[1]):
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return kept[1]
@@ -53,3 +61,15 @@ class ReadCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """The first ids of a sorted list, read with `LIMIT asked`."""
+
+    ids: list[str]
+    asked: int
+
+    def covers(self, end: int) -> bool:
+        """Whether rows up to `end` are known: they are in it, or the list ended before."""
+        return end <= len(self.ids) or len(self.ids) < self.asked

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from kb.readcache import ReadCache
+from kb.readcache import Prefix, ReadCache
 
 
 def _loader(calls: list[str], value: str):  # type: ignore[no-untyped-def]
@@ -75,3 +75,19 @@ def test_threads_share_it_safely() -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_kept_value_that_is_not_enough_is_read_again() -> None:
+    cache, calls = ReadCache(), []
+    short = cache.get("k", 1, lambda: calls.append(1) or Prefix(["a", "b"], asked=2))
+    assert cache.get("k", 1, lambda: Prefix([], 0), enough=lambda p: p.covers(2)) is short
+    longer = cache.get("k", 1, lambda: Prefix(["a", "b", "c"], asked=4), enough=lambda p: p.covers(3))
+    assert longer.ids == ["a", "b", "c"] and calls == [1]
+    # the list ended before the 4 asked for: any page past it is known to be empty
+    assert cache.get("k", 1, lambda: Prefix([], 0), enough=lambda p: p.covers(100)) is longer
+
+
+def test_a_prefix_covers_what_it_holds_or_a_list_that_ended() -> None:
+    assert Prefix(["a", "b"], asked=2).covers(2)
+    assert not Prefix(["a", "b"], asked=2).covers(3)
+    assert Prefix(["a"], asked=2).covers(50)
