@@ -496,7 +496,12 @@ class GraphStore:
         return [claim_view(r["claim"]) for r in rows]
 
     def top_unsupported_propositions(self, limit: int = 10) -> list[dict[str, Any]]:
-        return self._read(cypher.TOP_UNSUPPORTED_PROPOSITIONS, limit=limit)
+        """Propositions stated without a citation by the most sources (it reads every uncited
+        claim, so it is kept like the dashboard counts)."""
+        statement = cypher.TOP_UNSUPPORTED_PROPOSITIONS
+        return self._kept_reads.get(
+            (statement, limit), self.generation(), lambda: self._read(statement, limit=limit)
+        )
 
     def entities(self, kind: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
         return [r["entity"] for r in self._read(cypher.ENTITIES, kind=kind, limit=limit)]

@@ -167,3 +167,12 @@ def test_pages_of_a_kept_list_are_its_slices(store: GraphStore, monkeypatch: pyt
     assert [r.id for n in range(10) for r in store.editor_queue(page=n, page_size=3)] == queue
     assert store.list_claims(page=len(whole), page_size=3).rows == []
     assert store.list_claims(page=5, page_size=3).total == len(whole)
+
+
+def test_top_unsupported_propositions_count_a_new_source(store: GraphStore) -> None:
+    store.write_document(make_document(key="file:zorblax-a.txt"))
+    before = {r["id"]: r["sources"] for r in store.top_unsupported_propositions(10)}
+    assert before and set(before.values()) == {1}
+    store.write_document(make_document(key="file:zorblax-b.txt"))  # states the same propositions
+    after = {r["id"]: r["sources"] for r in store.top_unsupported_propositions(10)}
+    assert after == {pid: 2 for pid in before}
