@@ -2,9 +2,10 @@
 
     python -m benchmarks [--sizes 1000,10000] [--claims 10000,100000] [--json out.json]
 
-For each corpus size in `--sizes` (benchmarks/ingest_bench.py): bare trafilatura, our extraction
-alone (one process and `--workers` processes), end to end into a fresh embedded engine, peak
-memory, seconds per document. Once: batched against per-row writes (benchmarks/writes_bench.py).
+For each corpus size in `--sizes` (benchmarks/ingest_bench.py): bare trafilatura and our
+text-extraction stage alone (ingest.extract), our whole analysis without the graph (one process
+and `--workers` processes), end to end into a fresh embedded engine, peak memory, seconds per
+document. Once: batched against per-row writes (benchmarks/writes_bench.py).
 For each graph size in `--claims` (benchmarks/query_bench.py): p50/p95 of every read the app makes.
 It prints a table and, with `--json`, writes every number. docs/performance.md has the results.
 """
@@ -77,16 +78,22 @@ def table(result: dict[str, Any]) -> str:
     lines = [", ".join(f"{k}: {v}" for k, v in result["machine"].items()), ""]
     if result["ingest"]:
         lines.append(
-            f"{'articles':>9}{'docs':>7}{'claims':>8}{'trafil. s':>10}{'extract 1p s':>13}{'ratio':>7}"
-            f"{'extract s':>10}{'e2e s':>8}{'docs/s':>8}{'claims/s':>9}{'e2e/extr':>9}{'s/doc':>8}{'RSS MB':>8}"
+            f"{'articles':>9}{'docs':>7}{'claims':>8}{'trafil. s':>10}{'stage s':>9}{'ratio':>7}"
+            f"{'extract 1p s':>13}{'ratio':>7}{'extract s':>10}{'e2e s':>8}{'docs/s':>8}{'claims/s':>9}"
+            f"{'e2e/extr':>9}{'s/doc':>8}{'RSS MB':>8}"
         )
         for r in result["ingest"]:
             lines.append(
                 f"{r['articles']:>9,}{r['documents']:>7,}{r['claims']:>8,}{r['baseline_s']:>10.1f}"
+                f"{r['extract_stage_s']:>9.1f}{r['extract_stage_over_baseline']:>6.1f}x"
                 f"{r['extract_1p_s']:>13.1f}{r['extract_1p_over_baseline']:>6.1f}x{r['extract_s']:>10.1f}"
                 f"{r['end_to_end_s']:>8.1f}{r['end_to_end_docs_per_s']:>8.1f}{r['end_to_end_claims_per_s']:>9.0f}"
                 f"{r['end_to_end_share_of_extract']:>8.0%} {r['seconds_per_document']:>8.4f}{r['peak_rss_mb']:>8.0f}"
             )
+        lines.append(
+            "stage: our text extraction alone (ingest.extract); extract: the whole analysis; "
+            "ratio: against trafilatura"
+        )
         lines.append("")
     if "writes" in result:
         w = result["writes"]

@@ -8,7 +8,6 @@ includes them. Iterative, so a deeply nested page cannot exhaust the stack.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -20,7 +19,6 @@ __all__ = ["HTML_VOCABULARY", "TEI_VOCABULARY", "Vocabulary", "absolute_url", "r
 
 PARAGRAPH, LINE, CELL, BREAK = "\n\n", "\n", " | ", "\n"
 _RANK = {"": 0, " ": 1, CELL: 2, LINE: 3, PARAGRAPH: 4}
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -118,39 +116,48 @@ HTML_VOCABULARY = Vocabulary(
 def render(root: Any, vocabulary: Vocabulary, *, base_url: str | None = None) -> tuple[str, list[Link]]:
     """Text of the tree under `root` (an lxml element) and the links in it."""
     out = _Builder()
-    # (element, entering?) pairs; a skipped element contributes only its tail.
-    stack: list[tuple[Any, bool]] = [(root, True)]
+    skip, breaks, link_tag = vocabulary.skip, vocabulary.breaks, vocabulary.link_tag
+    names: dict[Any, str | None] = {}  # element.tag -> its name here, looked up once per tag
+    # Each element is on the stack twice: entering (separator None), then leaving (with the
+    # separator it opened with, and whether it is a link). A skipped element adds only its tail.
+    stack: list[tuple[Any, str | None, bool]] = [(root, None, False)]
     while stack:
-        element, entering = stack.pop()
-        tag = _tag(element)
-        if entering:
-            if tag is None or tag in vocabulary.skip:
-                if element is not root:
-                    out.add(element.tail)
-                continue
-            out.separate(_separator(tag, vocabulary, element))
-            if tag in vocabulary.breaks:
-                out.separate(BREAK, force=True)
-            if tag == vocabulary.link_tag:
-                out.open_link(absolute_url(element.get(vocabulary.link_attribute), base_url))
-            out.add(element.text)
-            stack.append((element, False))
-            stack.extend((child, True) for child in reversed(element))
-        else:
-            if tag == vocabulary.link_tag:
+        element, separator, is_link = stack.pop()
+        if separator is not None:
+            if is_link:
                 out.close_link()
-            separator = _separator(tag, vocabulary, element)
             if separator != CELL:
                 out.separate(separator)
             if element is not root:
                 out.add(element.tail)
+            continue
+        raw = element.tag
+        tag = names[raw] if raw in names else names.setdefault(raw, _name(raw))
+        if tag is None or tag in skip:
+            if element is not root:
+                out.add(element.tail)
+            continue
+        separator = _separator(tag, vocabulary, element)
+        out.separate(separator)
+        if tag in breaks:
+            out.separate(BREAK, force=True)
+        is_link = tag == link_tag
+        if is_link:
+            out.open_link(absolute_url(element.get(vocabulary.link_attribute), base_url))
+        out.add(element.text)
+        stack.append((element, separator, is_link))
+        stack.extend([(child, None, False) for child in reversed(element)])
     return out.finish()
 
 
 def _tag(element: Any) -> str | None:
-    tag = element.tag
+    return _name(element.tag)
+
+
+def _name(tag: Any) -> str | None:
+    """A tag without its namespace, in lower case; None for comments and processing instructions."""
     if not isinstance(tag, str):
-        return None  # comments and processing instructions
+        return None
     return tag.rsplit("}", 1)[-1].lower()
 
 
@@ -200,19 +207,22 @@ class _Builder:
     def add(self, raw: str | None) -> None:
         if not raw:
             return
-        text = _WHITESPACE.sub(" ", clean_text(raw))
-        if text.startswith(" "):
+        text = clean_text(raw)
+        if not text:
+            return
+        # Whitespace runs collapse to one space (str.split() splits where `\s` matches).
+        if text[0].isspace():
             self.separate(" ")
-        core = text.strip(" ")
+        core = " ".join(text.split())
         if not core:
             return
         if self._pending and self._length:
             self._emit(self._pending)
         self._pending = ""
-        # A link starts at its first visible character.
-        self._open = [(url, self._length if start is None else start) for url, start in self._open]
+        if self._open:  # a link starts at its first visible character
+            self._open = [(url, self._length if start is None else start) for url, start in self._open]
         self._emit(core)
-        if text.endswith(" "):
+        if text[-1].isspace():
             self.separate(" ")
 
     def open_link(self, url: str | None) -> None:

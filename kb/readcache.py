@@ -58,6 +58,12 @@ class ReadCache:
                 self._entries.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable, generation: int) -> Any:
+        """The value kept for `key` at `generation`, or None; counts as neither hit nor miss."""
+        with self._lock:
+            kept = self._entries.get(key)
+            return kept[1] if kept is not None and kept[0] == generation else None
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

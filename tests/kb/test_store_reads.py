@@ -160,6 +160,9 @@ def test_pages_of_a_kept_list_are_its_slices(store: GraphStore, monkeypatch: pyt
     whole = [r.id for r in store.list_claims(page_size=1000).rows]
     queue = [r.id for r in store.editor_queue(page_size=1000)]
     assert len(whole) > 6 and len(queue) > 6
+    store.forget_kept_reads()  # a jump straight to a later page, then the pages before it
+    assert [r.id for r in store.list_claims(page=2, page_size=2).rows] == whole[4:6]
+    assert [r.id for n in range(3) for r in store.list_claims(page=n, page_size=2).rows] == whole[:6]
     monkeypatch.setattr(kb.store, "KEPT_ROWS", 4)  # pages past the kept ids are read directly
     store.forget_kept_reads()
     paged = [r.id for n in range(10) for r in store.list_claims(page=n, page_size=3).rows]
