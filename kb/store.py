@@ -456,8 +456,13 @@ class GraphStore:
         ids = self._kept_ids(generation, cypher.CLAIM_IDS_BY[driver], skip, skip + page_size, **params)
         if ids is not None:
             rows = self._claim_rows(ids)
-        else:
-            found = self._read(cypher.LIST_CLAIMS_BY[driver], skip=skip, limit=page_size, **params)
+        else:  # a page far down the list: read on its own, and kept itself
+            statement = cypher.LIST_CLAIMS_BY[driver]
+            found = self._kept_reads.get(
+                (statement, _frozen({**params, "skip": skip, "limit": page_size})),
+                generation,
+                lambda: self._read(statement, skip=skip, limit=page_size, **params),
+            )
             rows = [claim_view(r["claim"]) for r in found]
         return ClaimPage(rows=rows, total=total, page=page, page_size=page_size)
 

@@ -170,6 +170,10 @@ def test_pages_of_a_kept_list_are_its_slices(store: GraphStore, monkeypatch: pyt
     assert [r.id for n in range(10) for r in store.editor_queue(page=n, page_size=3)] == queue
     assert store.list_claims(page=len(whole), page_size=3).rows == []
     assert store.list_claims(page=5, page_size=3).total == len(whole)
+    # a page read on its own is kept too, and read again after a write
+    store.write_document(make_document(key="file:zorblax-z.txt"))
+    fresh = store._read(cypher.LIST_CLAIMS, skip=6, limit=3, **ClaimFilter().params())
+    assert [r.id for r in store.list_claims(page=2, page_size=3).rows] == [r["claim"]["id"] for r in fresh]
 
 
 def test_top_unsupported_propositions_count_a_new_source(store: GraphStore) -> None:
