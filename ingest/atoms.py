@@ -23,6 +23,10 @@ from importlib import resources
 from kb.models import Atom
 
 MAX_OUTCOME_WORDS = 6
+# A longer "sentence" (ten times a long one) is a list or table flattened into one line: it has no
+# atoms. The rules below read the whole text around every verb, so their time grows with the
+# square of its length (a 1 MB one would take a quarter of an hour).
+MAX_SENTENCE_CHARS = 2_000
 _MAX_LIST_ITEM_WORDS = 4  # a comma-separated list item longer than this is not an outcome
 _MAX_LEAD_WORDS = 3  # adjectives and determiners between a verb and a construction that is its object
 _MAX_SUBJECT_WORDS = 4  # words before a change verb that can be its subject: "anxiety scores decreased"
@@ -440,6 +444,8 @@ def _change_pairs(text: str) -> list[tuple[str, str]]:
 
 def extract_atoms(sentence: str, intervention: str, population: str | None = None) -> list[Atom]:
     """Atoms of one claim sentence about `intervention` (a cleaned surface name)."""
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        return []
     label = _LABEL.match(sentence)
     text = sentence
     if label and label.group().split()[0].lower() not in _lexicon().effect_of:

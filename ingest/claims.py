@@ -18,6 +18,10 @@ It reads the article as sentences (`ingest.sentences`) and keeps a sentence when
    Sentences about anything else are background ("Substance abuse often co-occurs with depression");
 3. it states an effect: at least one atom (`ingest.atoms`), or a safety or onset statement.
 
+A "sentence" over 2,000 characters, and anything past the first 20,000 characters of a line, is
+not read at all: that is a list, table or dump flattened into one line, not prose, and reading it
+would take time growing faster than its length.
+
     confidence = subject weight (named 0.55, pointed back 0.45, left out 0.35)
                + 0.15 per atom (at most two) + 0.1 if it carries a hedge, booster or vague attribution
                (capped at 0.95)
@@ -36,7 +40,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Protocol
 
-from ingest.atoms import effect_of, extract_atoms
+from ingest.atoms import MAX_SENTENCE_CHARS, effect_of, extract_atoms
 from ingest.cues import detect_cues
 from ingest.entities import Mention, find_generic_interventions, find_mentions
 from ingest.sentences import Sentence, split_sentences
@@ -45,13 +49,19 @@ from kb.models import CitationStatus, Claim, ClaimKind, Cues, EntityKind
 _LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")  # "Rapid Onset of Action: ..."
 _ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w'’]*[ -]){1,6}[A-Za-z][\w'’]*) \(([A-Z][A-Za-z]{1,6}\+?)\)")
 _ACRONYM_PAREN = re.compile(r" \(([A-Z][A-Za-z]{1,6}\+?)\)")
-_DEFINITION_CHAR = re.compile(r"[\w'’ -]")
+# What a definition can cover before " (ACR)", read in the reversed text: its last seven words.
+_DEFINITION_TAIL = re.compile(r"[\w'’]*(?:[ -][\w'’]*){0,6}")
+_WORD_RUN = re.compile(r"[^ -]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _WORD_PARTS = re.compile(r"[ -]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}\+?s?")  # "HBOT", "NAD+", "MSCs"
 _PROMOTED_SHARE = 0.5
 _ABUSE_WINDOW = 30  # characters around a mention read to tell a drug of abuse from a treatment
 _MAX_ITEM_HEADING_WORDS = 4
 _SUBJECT_WEIGHT = {"named": 0.55, "anaphora": 0.45, "elided": 0.35}
+# Claims are read from this much of a line, ten times the longest paragraph of prose: a longer
+# line is a dump, and a 1 MB line of short sentences would give ~25,000 claims (about a minute).
+_MAX_PARAGRAPH_CHARS = 20_000
 
 
 class ClaimDetector(Protocol):
@@ -130,16 +140,25 @@ def _acronyms(text: str) -> dict[str, str]:
 
 
 def _acronym_definitions(text: str) -> list[re.Match[str]]:
-    """`_ACRONYM_DEF.finditer(text)`, tried only on the run of words before each "(ACR)": a
-    definition cannot reach past a character that is not a word character, a space or a hyphen,
-    so the matches are the same, without trying the pattern at every word of the text."""
+    """`_ACRONYM_DEF.finditer(text)`, in linear time. A definition cannot reach past a character
+    that is not a word character, a space or a hyphen, nor past seven words, so it is looked for
+    only there (found in the reversed text, without a loop over characters); and a match from
+    inside a word also matches from the word's first letter, so the pattern is tried only there:
+    searching every position of a long word made one 1 MB word quadratic."""
     found: list[re.Match[str]] = []
     floor = 0  # matches do not overlap: the next starts after the last one ended
+    backwards = ""
     for paren in _ACRONYM_PAREN.finditer(text):
-        start = paren.start()
-        while start > floor and _DEFINITION_CHAR.match(text[start - 1]):
-            start -= 1
-        m = _ACRONYM_DEF.search(text, start, paren.end())
+        backwards = backwards or text[::-1]
+        end = paren.start()
+        tail = _DEFINITION_TAIL.match(backwards, len(text) - end, len(text) - floor)
+        start = end - len(tail.group()) if tail else end
+        m = None
+        for word in _WORD_RUN.finditer(text, start, end):
+            letter = _ASCII_LETTER.search(text, word.start(), word.end())
+            m = _ACRONYM_DEF.match(text, letter.start(), paren.end()) if letter else None
+            if m is not None:
+                break
         if m is not None and m.end() == paren.end():
             found.append(m)
             floor = m.end()
@@ -176,12 +195,26 @@ def _surface(mention: Mention, acronyms: dict[str, str]) -> str:
     return surface.lower().replace("’", "'")
 
 
-def _article(sentences: list[Sentence], text: str) -> _Article:
+def _readable(sentences: list[Sentence]) -> list[bool]:
+    """Whether each sentence is read for claims: not when longer than `MAX_SENTENCE_CHARS` or past
+    the first `_MAX_PARAGRAPH_CHARS` of its line (the rules' time grows faster than a sentence's
+    length, and a paragraph's claims with its length)."""
+    starts: dict[int, int] = {}
+    out: list[bool] = []
+    for s in sentences:
+        into_line = s.start - starts.setdefault(s.paragraph, s.start)
+        out.append(len(s.text) <= MAX_SENTENCE_CHARS and into_line <= _MAX_PARAGRAPH_CHARS)
+    return out
+
+
+def _article(sentences: list[Sentence], readable: list[bool], text: str) -> _Article:
     counts: Counter[str] = Counter()
     surfaces: Counter[tuple[str, str]] = Counter()
     in_headings: set[str] = set()
     acronyms = _acronyms(text)
-    for s in sentences:
+    for s, read in zip(sentences, readable, strict=True):
+        if not read:
+            continue
         # a numbered one-line item ("1. Magnesium") heads a section of a list article
         heading = s.is_heading or (s.is_bullet and len(s.text.split()) <= _MAX_ITEM_HEADING_WORDS)
         for m in _interventions(s.text):
@@ -287,12 +320,16 @@ class RuleClaimDetector:
 
     def detect(self, text: str, source_id: str) -> list[Claim]:
         sentences = split_sentences(text)
-        article = _article(sentences, text)
+        readable = _readable(sentences)
+        article = _article(sentences, readable, text)
         claims: list[Claim] = []
         previous: str | None = None  # the subject of the sentence before, for "This/It"
         paragraph = -1
-        for s in sentences:
+        for s, read in zip(sentences, readable, strict=True):
             same_paragraph, paragraph = s.paragraph == paragraph, s.paragraph
+            if not read:
+                previous = None
+                continue
             if s.is_heading:
                 previous = _heading_topic(s.text, article)
                 continue

@@ -13,6 +13,12 @@ numeral) and a period, "!" or "?", then spaces and a capital. pysbd splits such 
 there, so it is split here at a fraction of the cost (tests/ingest/test_sentences.py checks the
 two agree on real abstracts).
 
+A unit too long for pysbd at once (its time grows with the square of a unit's length: a 1.2 MB
+paragraph took 700 s) is cut first: after every sentence end a simple rule is sure of (a word of
+two letters or more, not an abbreviation, or a number, then ".", "!" or "?", spaces and a
+capital), and a piece still too long at a space, or anywhere. Each piece is segmented as above;
+a sentence a cut went through is joined again.
+
 Invariant: for every sentence, `text[s.start:s.end] == s.text`.
 """
 
@@ -44,6 +50,13 @@ _PLAIN_END = re.compile(r"(?<![A-Za-z'’])([a-z]{3,})[.!?](?: +(?=[A-Za-z])| *$
 _ROMAN = re.compile(r"[ivxlcdm]+")
 _MAX_HEADING_WORDS = 15
 _MAX_LEAD_IN_WORDS = 6  # a longer line ending in ":" introduces a list; it is not a heading
+# A longer unit is cut before pysbd: far longer than the paragraphs of the fixtures and the
+# benchmark corpus (~2,200 characters at most), so they are segmented as before.
+_LONG_UNIT = 10_000
+_PIECE = 1_000  # the most of a long unit segmented at once
+# A sentence end the long-unit rule is sure of (see the module docstring); the look-behind makes
+# each word tried once, so the scan stays linear on one long word.
+_SURE_END = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]+)[.!?][\"'”’)\]]* +(?=[\"“‘'(\[]?[A-Z])")
 _SAME_LENGTH_SPACES = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u00a0": " "})
 
 
@@ -69,7 +82,7 @@ def _units(text: str) -> Iterator[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.group().strip()]
     current: tuple[int, int] | None = None
     for start, end in spans:
-        if current is not None and _continues(text[current[0] : current[1]], text[start:end]):
+        if current is not None and _continues(text, current, text[start:end]):
             current = (current[0], end)
             continue
         if current is not None:
@@ -79,10 +92,15 @@ def _units(text: str) -> Iterator[tuple[int, int]]:
         yield current
 
 
-def _continues(previous: str, line: str) -> bool:
+def _continues(text: str, previous: tuple[int, int], line: str) -> bool:
     # Hard-wrapped prose: the line before stops mid-sentence and this one starts in lower case.
-    prev, head = previous.rstrip(), line.lstrip()
-    return bool(prev) and prev[-1] not in _TERMINAL + ":" and head[:1].islower() and len(prev) > 40
+    # Only the end of the run so far is read (its trailing spaces are within its last line):
+    # copying the whole run for every line made a long hard-wrapped paragraph quadratic.
+    start, end = previous
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    head = line.lstrip()
+    return end > start and text[end - 1] not in _TERMINAL + ":" and head[:1].islower() and end - start > 40
 
 
 def _locate(unit: str, piece: str, cursor: int) -> tuple[int, int] | None:
@@ -205,6 +223,42 @@ def _segments(unit: str) -> Iterator[tuple[int, int]]:
         yield cursor + lead, len(unit.rstrip())
 
 
+def _sure_end(word: str) -> bool:
+    """A word a sentence surely ends with: not an initial ("J."), an abbreviation ("Dr.") or "2nd"."""
+    if word[0].isalpha():
+        return len(word) > 1 and word.lower() not in _abbreviations()
+    return word.isdigit()
+
+
+def _pieces(unit: str) -> Iterator[tuple[int, bool]]:
+    """(end, at a sentence end) of consecutive pieces of a long unit (see the module docstring)."""
+    start = 0
+    ends = [m.end() for m in _SURE_END.finditer(unit) if _sure_end(m.group(1))]
+    for cut in [*ends, len(unit)]:
+        while cut - start > _PIECE:
+            space = unit.rfind(" ", start + 1, start + _PIECE)
+            start = space + 1 if space != -1 else start + _PIECE
+            yield start, False
+        if cut > start:
+            yield cut, True
+            start = cut
+
+
+def _long_segments(unit: str) -> Iterator[tuple[int, int]]:
+    """`_segments` of a unit longer than `_LONG_UNIT`, piece by piece, in linear time."""
+    spans: list[tuple[int, int]] = []
+    join = False  # the last cut was not at a sentence end
+    start = 0
+    for end, at_end in _pieces(unit):
+        found = [(start + s, start + e) for s, e in _segments(unit[start:end])]
+        # a cut at a space or inside a word went through a sentence, unless one seems to end there
+        if join and spans and found and unit[spans[-1][1] - 1] not in ".!?…":
+            spans[-1] = (spans[-1][0], found.pop(0)[1])
+        spans += found
+        join, start = not at_end, end
+    yield from spans
+
+
 def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     for paragraph, (u_start, u_end) in enumerate(_units(text)):
@@ -212,7 +266,8 @@ def split_sentences(text: str) -> list[Sentence]:
         bullet = _BULLET.match(unit)
         body_start = bullet.end() if bullet else 0
         body = " " * body_start + unit[body_start:]  # blank the marker, keep offsets
-        spans = [(s, e) for s, e in _segments(body) if body[s:e].strip()]
+        segments = _long_segments(body) if len(body) > _LONG_UNIT else _segments(body)
+        spans = [(s, e) for s, e in segments if body[s:e].strip()]
         for s, e in spans:
             sentence = text[u_start + s : u_start + e]
             words = sentence.split()

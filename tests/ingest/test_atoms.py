@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from importlib import resources
 
 import pytest
 
-from ingest.atoms import MAX_OUTCOME_WORDS, effect_of, extract_atoms, find_population
+from ingest.atoms import MAX_OUTCOME_WORDS, MAX_SENTENCE_CHARS, effect_of, extract_atoms, find_population
 
 
 def pairs(sentence: str, intervention: str = "x") -> set[tuple[str, str]]:
@@ -86,6 +87,14 @@ def test_outcomes_are_short() -> None:
     long = "It improves " + " ".join(f"word{i}" for i in range(12)) + "."
     (atom,) = extract_atoms(long, "x")
     assert len(atom.outcome.split()) <= MAX_OUTCOME_WORDS
+
+
+def test_an_overlong_sentence_has_no_atoms_and_is_read_quickly() -> None:
+    clause = "it reduces brain fog in adults and "
+    assert extract_atoms(clause * (MAX_SENTENCE_CHARS // len(clause)), "x")
+    began = time.perf_counter()
+    assert extract_atoms(clause * 6_000, "x") == []  # 200 kB: minutes before the cap
+    assert time.perf_counter() - began < 10  # generous: it takes microseconds
 
 
 def test_the_intervention_is_the_one_given() -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ingest import claims as C
 from ingest.claims import ClaimDetector, RuleClaimDetector, status_from
 from kb.models import CitationStatus, Claim, ClaimKind, Cues
 
@@ -124,6 +128,40 @@ def test_acronyms_defined_in_the_text_are_expanded_in_atoms() -> None:
     assert claim.atoms[0].intervention == "ketamine-assisted psychotherapy (KAP)"
     (hbot,) = detect("HBOT speeds up wound healing.")
     assert hbot.atoms[0].intervention == "hyperbaric oxygen therapy (HBOT)"
+
+
+_DEFINITION_PARTS = [
+    "Ketamine", "Assisted", "psychotherapy", " ", "  ", "-", " (KAP)", " (AB+)", " (Ab)", "(", ")",
+    "a", "b1", "’s", "x'y", ",", "é", "_q", "12", " (A)",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DEFINITION_PARTS), max_size=25).map("".join))
+def test_acronym_definitions_are_what_the_pattern_finds(text: str) -> None:
+    found = [(m.span(), m.groups()) for m in C._acronym_definitions(text)]
+    assert found == [(m.span(), m.groups()) for m in C._ACRONYM_DEF.finditer(text)]
+
+
+def test_a_long_word_before_an_acronym_is_read_in_linear_time() -> None:
+    began = time.perf_counter()
+    acronyms = C._acronyms("a" * 200_000 + " (AB) Ketamine Assisted Psychotherapy (KAP) helps.")
+    assert acronyms == {"KAP": "ketamine assisted psychotherapy"}
+    assert time.perf_counter() - began < 10  # generous: milliseconds now, minutes before
+
+
+CLAIM = "Studies show that zorblax drops reduce brain fog in adults."
+
+
+def test_long_lines_are_read_in_bounded_time() -> None:
+    began = time.perf_counter()
+    assert detect((CLAIM[:-1] + " and ") * 3_500) == []  # a 200 kB "sentence" is not read
+    (claim,) = detect(CLAIM + " " + "(" * 100_000 + "[1," * 30_000)
+    assert claim.text == CLAIM
+    paragraph = " ".join(f"Zorblax drops cure disease number {i}." for i in range(5_000))
+    claims = detect(paragraph)  # read up to its first 20,000 characters
+    assert len(claims) > 400 and max(c.start for c in claims) <= C._MAX_PARAGRAPH_CHARS
+    assert time.perf_counter() - began < 30  # generous: about a second now, minutes before
 
 
 def test_text_without_an_intervention_has_no_claims() -> None:

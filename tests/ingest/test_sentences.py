@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +175,53 @@ def test_the_shortcuts_agree_with_pysbd_on_real_articles() -> None:
         if plain is not None:
             assert [x for span in plain for x in S._split_superscripts(unit, *span)] == _pysbd_spans(unit)
         assert S._pysbd_segment(unit) == S._segmenter().segment(unit)
+
+
+# --- long lines: cut before pysbd, in linear time ----------------------------------------------
+
+GENEROUS_SECONDS = 10  # each case takes well under a second; before the cut, from a second to minutes
+
+
+def _timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    began = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - began
+
+
+def test_a_200kb_paragraph_is_split_at_every_sentence_end() -> None:
+    expected = [f"Zorblax drops cure disease number {i}." for i in range(5_000)]
+    sentences, took = _timed(split_sentences, " ".join(expected))
+    assert [s.text for s in sentences] == expected
+    assert took < GENEROUS_SECONDS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 200_000,
+        "zorblax drops reduce brain fog in adults and " * 4_500,
+        "\n".join(["zorblax drops reduce brain fog in many adults and"] * 4_000),  # hard-wrapped
+    ],
+    ids=["one-word", "one-sentence", "hard-wrapped"],
+)
+def test_a_200kb_line_without_a_sentence_end_stays_one_sentence(text: str) -> None:
+    (s,), took = _timed(split_sentences, text)
+    assert s.text == text.strip() and s.paragraph == 0
+    assert took < GENEROUS_SECONDS
+
+
+def test_a_sentence_before_200kb_of_brackets_stays_apart() -> None:
+    text = "Zorblax drops reduce brain fog. " + "(" * 100_000 + "[1," * 30_000
+    sentences, took = _timed(split_sentences, text)
+    assert [s.text for s in sentences] == ["Zorblax drops reduce brain fog.", text[32:]]
+    assert took < GENEROUS_SECONDS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "word", "Dr.", "J.", "(((", "2020."]), max_size=40).map(" ".join))
+def test_long_unit_pieces_keep_offsets_and_order(unit: str) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(S, "_PIECE", 25)  # cut a short unit as a long one is cut
+        spans = list(S._long_segments(unit))
+    assert all(unit[s:e] == unit[s:e].strip() != "" for s, e in spans)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in pairwise(spans))

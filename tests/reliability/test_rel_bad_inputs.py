@@ -279,12 +279,6 @@ def test_each_input_alone_is_analysed_quickly(cases: list[Case], tmp_path: Path)
 LONG_LINE_SECONDS = 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="time grows with the square of a line's length: ingest/claims.py _ACRONYM_DEF on one long "
-    "word, ingest/atoms.py _verb_pairs on one long sentence, pysbd (ingest/sentences.py) on one "
-    "long paragraph; a 1 MB line takes minutes to hours",
-)
 def test_a_1mb_single_line_is_read_in_bounded_time(tmp_path: Path, settings: Settings) -> None:
     lines = {
         "one-sentence-1mb.txt": ((CLAIM[:-1] + " and ") * 20_000)[:1_000_000],
