@@ -197,6 +197,8 @@ def test_article_view_renders_hostile_text_inert(graph: GraphStore) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script" not in html and "<img" not in html
+    assert "<style" not in html and "&lt;style&gt;body{display:none}&lt;/style&gt;" in html
+    assert "position:fixed" not in html.replace("&lt;div style=&quot;position:fixed", "")
     assert not re.search(r"href\s*=\s*[\"']?\s*javascript:", html, re.I)
     for md in (*at.markdown, *at.caption):
         text = re.sub(r"\]\(<https://[^\s<>]+>\)", "]", md.value)  # links the app built from identifiers

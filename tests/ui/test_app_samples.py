@@ -43,6 +43,9 @@ XSS_TEXT = (
     "Zorblax therapy cures anxiety <img src=x onerror=alert(1)> in one session.\n"
     "Zorblax therapy has been shown to reduce pain, see [the proof](javascript:alert(1)).\n"
     "Zorblax therapy may improve sleep javascript:alert(1) according to experts.\n"
+    # CSS tricks: hide the page, or lay a fake box over it
+    "Zorblax therapy reduces stress <style>body{display:none}</style> "
+    '<div style="position:fixed;inset:0;background:red">pay here</div> within days.\n'
 )
 
 
@@ -199,3 +202,4 @@ def test_xss_document_puts_the_payloads_inside_claims() -> None:
     claimed = " ".join(c.text for c in doc.claims)
     assert "<img src=x onerror=alert(1)>" in claimed and "javascript:alert(1)" in claimed
     assert "<script>alert(1)</script>" in doc.source.text
+    assert "<style>body{display:none}</style>" in claimed and "position:fixed" in claimed

@@ -252,6 +252,11 @@ def test_a_hostile_article_renders_inert(page: Page, app_url: str, store: GraphS
     assert not [s for s in scripts if "alert(" in s]
     assert page.locator('a[href^="javascript:" i]').count() == 0
     assert page.locator('img[src="x"]').count() == 0
+    # CSS from the article neither hides the page nor lays a box over it
+    expect(article).to_contain_text("<style>body{display:none}</style>")
+    assert page.locator(".kb-article style, .kb-article div div").count() == 0
+    assert page.evaluate("getComputedStyle(document.body).display") != "none"
+    assert page.get_by_text("pay here", exact=True).count() == 0  # only inside the escaped markup
     shoot(page, "article-hostile")
 
     img_claim = next(c for c in doc.claims if "<img" in c.text)
