@@ -3,9 +3,9 @@
 On the embedded engine a sorted list over a broad filter ("all claims, worst first") reads every
 candidate claim: about 250-400 ms at 100,000 claims, for every page, and its total as much again.
 The store therefore keeps the total and a prefix of the sorted ids here, and serves pages from
-them (one id lookup per row) until the graph's *generation* changes. The generation is the number of `Change` nodes: every write
-transaction adds one, and counting a label is answered without reading nodes, so checking it
-costs one round trip. Writers in other processes (a `kb ingest` beside the app) change it too.
+them (one id lookup per row) until the graph's *generation* changes. The generation is the
+number of `Change` nodes: every write transaction adds one, and counting a label is answered
+without reading nodes, so checking it costs one round trip. Writers in other processes (a `kb ingest` beside the app) change it too.
 
 Pure logic, no I/O: `GraphStore` supplies the generation and the loader.
 """
