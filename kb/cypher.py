@@ -322,25 +322,25 @@ _claim_row = """c {.id, .text, .source_id, .citation_status, .grade, .score, .ov
           .hedges, .boosters, .attribution, .interventions, .outcomes, .kind, .confidence,
           .start, .end, .source_title, .atoms_json, .reasons, .rubric_version} AS claim"""
 
-# The generic list and count (every filter optional): the reference the tests hold the
-# driver variants below to, and what a reader of this file should picture.
+# Worst first; sorted before projecting, so only one page of rows is ever built.
+_worst_first = "WITH c\nORDER BY c.rank, c.id\n"
+_page = _worst_first + "SKIP $skip LIMIT $limit\n"
+# The first `$keep` ids of a list, as one list: the store keeps them (kb/readcache.py) and serves
+# the first pages from them, one id lookup a row, until the graph changes. Only a prefix: sending
+# every id of a broad list costs seconds at 100,000 claims, far more than one page.
+_id_prefix = _worst_first + "LIMIT $keep\nRETURN collect(c.id) AS ids"
+
 LIST_CLAIMS_BY: dict[str, str] = {
-    driver: head + "WITH c\nORDER BY c.rank, c.id\nSKIP $skip LIMIT $limit\nRETURN " + _claim_row
-    for driver, head in _claim_drivers.items()
+    driver: head + _page + "RETURN " + _claim_row for driver, head in _claim_drivers.items()
 }
 COUNT_CLAIMS_BY: dict[str, str] = {
     driver: head + "RETURN count(c) AS n" for driver, head in _claim_drivers.items()
 }
-LIST_CLAIMS = LIST_CLAIMS_BY["scan"]  # the generic statement the variants are tested against
+CLAIM_IDS_BY: dict[str, str] = {driver: head + _id_prefix for driver, head in _claim_drivers.items()}
+# The generic list and count (every filter optional): the reference the tests hold the driver
+# variants to, and what a reader of this file should picture.
+LIST_CLAIMS = LIST_CLAIMS_BY["scan"]
 COUNT_CLAIMS = COUNT_CLAIMS_BY["scan"]
-
-# The first `$keep` ids of each list, as one list: the store keeps them (kb/readcache.py) and
-# serves the first pages from them, one id lookup a row, until the graph changes. Only a prefix:
-# sending every id of a broad list costs seconds at 100,000 claims, far more than one page.
-CLAIM_IDS_BY: dict[str, str] = {
-    driver: head + "WITH c\nORDER BY c.rank, c.id\nLIMIT $keep\nRETURN collect(c.id) AS ids"
-    for driver, head in _claim_drivers.items()
-}
 CLAIM_ROWS_BY_ID = "UNWIND $ids AS cid\nMATCH (c:Claim {id: cid})\nRETURN " + _claim_row
 
 # Start from the claim (its id index), then its source: starting from `(s:Source)` reads every source.
@@ -413,42 +413,21 @@ COUNT_NODES = (
     + ", ".join(label.lower() for label in (*NODE_LABELS, "Uncited"))
 )
 
-# Sorted before projecting (only one page of rows is built); one article's queue starts from
-# its index.
-_editor_queue_tail = """
-  AND ($include_flagged OR coalesce(c.flagged, false) = false)
-WITH c
-ORDER BY c.rank, c.id
-SKIP $skip LIMIT $limit
-RETURN c {.id, .text, .source_id, .citation_status, .grade, .overclaim, .flagged, .boosters,
+# The claims an editor should look at. One article's queue starts from its index; the whole
+# queue's first ids are kept by the store like the claims lists'.
+_needs_editor = "(c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"
+_unflagged_unless_asked = "\n  AND ($include_flagged OR coalesce(c.flagged, false) = false)\n"
+_queue_row = """RETURN c {.id, .text, .source_id, .citation_status, .grade, .overclaim, .flagged, .boosters,
           .attribution, .source_title, .rank} AS claim
 """
-
-EDITOR_QUEUE_OF_SOURCE = (
-    """
-MATCH (c:Claim)
-WHERE c.source_id = $source_id
-  AND (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"""
-    + _editor_queue_tail
+_queue = "MATCH (c:Claim)\nWHERE " + _needs_editor + _unflagged_unless_asked
+_queue_of_source = (
+    "MATCH (c:Claim)\nWHERE c.source_id = $source_id\n  AND " + _needs_editor + _unflagged_unless_asked
 )
 
-_editor_queue_head = """
-MATCH (c:Claim)
-WHERE (c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"""
-
-EDITOR_QUEUE = _editor_queue_head + _editor_queue_tail
-
-# The queue's first `$keep` ids, kept by the store like the claims lists'.
-EDITOR_QUEUE_IDS = (
-    _editor_queue_head
-    + """
-  AND ($include_flagged OR coalesce(c.flagged, false) = false)
-WITH c
-ORDER BY c.rank, c.id
-LIMIT $keep
-RETURN collect(c.id) AS ids
-"""
-)
+EDITOR_QUEUE = _queue + _page + _queue_row
+EDITOR_QUEUE_OF_SOURCE = _queue_of_source + _page + _queue_row
+EDITOR_QUEUE_IDS = _queue + _id_prefix
 
 # Sources are counted by the claims' source_id: one hop less per claim than reaching the Source.
 TOP_UNSUPPORTED_PROPOSITIONS = """

@@ -383,11 +383,10 @@ class GraphStore:
         40) is read directly."""
         key = (statement, _frozen(params))
         kept = self._kept_reads.peek(key, generation)
-        if kept is not None and kept.covers(end):
-            return self._kept_reads.get(key, generation, lambda: kept).ids[start:end]
-        have = len(kept.ids) if kept is not None else 0
-        if end > KEPT_ROWS or end > max(2 * have, 2 * (end - start)):
-            return None
+        if kept is None or not kept.covers(end):
+            have = len(kept.ids) if kept is not None else 0
+            if end > KEPT_ROWS or end > max(2 * have, 2 * (end - start)):
+                return None
         asked = min(KEPT_ROWS, 2 * end)
         prefix = self._kept_reads.get(
             key,
