@@ -497,6 +497,11 @@ RETURN count(*) AS n
 
 # --- integrity checks (kb check): each returns up to $limit offending ids ---------------------
 
+# Every check streams: it looks at one node at a time (a pattern count, an index lookup) and
+# holds only the offenders, never a group per node. Grouping all claims by id or by source is
+# more than the embedded engine lets queries buffer (half its heap) on a graph of a million
+# claims or so, and `kb check` must work on the graphs it is meant to vet.
+
 CHECKS: dict[str, str] = {
     "claim without a source": """
 MATCH (c:Claim)
@@ -504,9 +509,8 @@ WHERE NOT EXISTS { (:Source)-[:HAS_CLAIM]->(c) }
 RETURN c.id AS id LIMIT $limit
 """,
     "claim in more than one source": """
-MATCH (c:Claim)<-[:HAS_CLAIM]-(s:Source)
-WITH c, count(s) AS n
-WHERE n > 1
+MATCH (c:Claim)
+WHERE COUNT { (:Source)-[:HAS_CLAIM]->(c) } > 1
 RETURN c.id AS id LIMIT $limit
 """,
     "claim span outside its source text": """
@@ -552,9 +556,8 @@ RETURN f.id AS id LIMIT $limit
 """,
     "article with more than one latest version": """
 MATCH (s:Source {is_latest: true})
-WITH s.key AS key, count(s) AS n
-WHERE n > 1
-RETURN key AS id LIMIT $limit
+WHERE COUNT { MATCH (other:Source) WHERE other.key = s.key AND other.is_latest = true } > 1
+RETURN DISTINCT s.key AS id LIMIT $limit
 """,
     "node without an id": """
 MATCH (n)
@@ -563,13 +566,14 @@ RETURN labels(n)[0] AS id LIMIT $limit
 """,
 }
 
-# Duplicate ids per label; the label comes from NODE_LABELS only.
+# Duplicate ids per label; the label comes from NODE_LABELS only. Each node looks its id up in
+# the id index rather than grouping every id: a GROUP BY over 1.5M claims is more than the
+# engine lets one query hold in its heap (see the comment above CHECKS).
 DUPLICATE_IDS_BY_LABEL: dict[str, str] = {
     label: f"""
 MATCH (n:{label})
-WITH n.id AS id, count(*) AS copies
-WHERE copies > 1
-RETURN id LIMIT $limit
+WHERE COUNT {{ MATCH (m:{label}) WHERE m.id = n.id }} > 1
+RETURN DISTINCT n.id AS id LIMIT $limit
 """
     for label in NODE_LABELS
 }
