@@ -73,25 +73,10 @@ MATCH (s:Source {id: sid})
 RETURN s.id AS id
 """
 
-# Claims belong to exactly one source version and are written only with it (the store skips a
-# version that is already there), so they are CREATEd, not MERGEd: cheaper, and a concurrent
-# writer of the same version fails on the id constraint and retries instead of duplicating.
-# Two statements because a label must be set when the node is created: the embedded engine
-# rejects adding a label to a node created earlier in the same transaction.
-CREATE_CITED_CLAIMS = """
-UNWIND $rows AS row
-MATCH (s:Source {id: row.source_id})
-CREATE (c:Claim)
-SET c = row
-CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
-"""
-
-CREATE_UNCITED_CLAIMS = """
-UNWIND $rows AS row
-MATCH (s:Source {id: row.source_id})
-CREATE (c:Claim:Uncited)
-SET c = row
-CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
+FIND_PROPOSITIONS = """
+UNWIND $ids AS pid
+MATCH (p:Proposition {id: pid})
+RETURN p.id AS id
 """
 
 MERGE_ENTITIES = """
@@ -101,19 +86,20 @@ ON CREATE SET e.kind = row.kind, e.name = row.name, e.synonyms = row.synonyms
 ON MATCH SET e.synonyms = e.synonyms + [x IN row.synonyms WHERE NOT x IN e.synonyms]
 """
 
-MERGE_PROPOSITIONS = """
+# Only the propositions the graph does not hold yet (the store asks FIND_PROPOSITIONS in the same
+# transaction): most of a document's propositions were stated before, and merging them again
+# with their two edges was a third of the cost of writing a claim. Two writers creating the
+# same new proposition conflict on the id constraint and the loser is retried, finding it.
+CREATE_PROPOSITIONS = """
 UNWIND $rows AS row
-MERGE (p:Proposition {id: row.id})
-ON CREATE SET p.effect = row.effect, p.text = row.text
-WITH p, row
 MATCH (i:Entity {id: row.intervention_id})
 MATCH (o:Entity {id: row.outcome_id})
-MERGE (p)-[ri:INTERVENTION]->(i)
-ON CREATE SET ri.provenance = 'extractor'
-MERGE (p)-[ro:OUTCOME]->(o)
-ON CREATE SET ro.provenance = 'extractor'
+CREATE (p:Proposition {id: row.id, effect: row.effect, text: row.text})
+CREATE (p)-[:INTERVENTION {provenance: 'extractor'}]->(i)
+CREATE (p)-[:OUTCOME {provenance: 'extractor'}]->(o)
 """
 
+# A proposition's id leaves the population out, so a known proposition may gain one: merged.
 LINK_POPULATIONS = """
 UNWIND $rows AS row
 MATCH (p:Proposition {id: row.id})
@@ -122,12 +108,43 @@ MERGE (p)-[r:POPULATION]->(e)
 ON CREATE SET r.provenance = 'extractor'
 """
 
-LINK_CLAIM_PROPOSITIONS = """
+# Claims belong to exactly one source version and are written only with it (the store skips a
+# version that is already there), so they and their edges are CREATEd, not MERGEd: cheaper, and
+# a concurrent writer of the same version fails on the id constraint and retries instead of
+# duplicating. A claim is written with its grade and its Assessment in the same step (`row.claim`
+# carries the grade's properties, `row.assessment` the Assessment's, or null): setting them
+# afterwards rewrote every claim and its index entries a second time.
+# Two statements because a label must be set when the node is created: the embedded engine
+# rejects adding a label to a node created earlier in the same transaction.
+CREATE_CITED_CLAIMS = """
+UNWIND $rows AS row
+MATCH (s:Source {id: row.claim.source_id})
+CREATE (c:Claim)
+SET c = row.claim
+CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
+WITH c, row
+WHERE row.assessment IS NOT NULL
+CREATE (c)-[:ASSESSED {provenance: 'rubric'}]->(a:Assessment)
+SET a = row.assessment
+"""
+
+CREATE_UNCITED_CLAIMS = """
+UNWIND $rows AS row
+MATCH (s:Source {id: row.claim.source_id})
+CREATE (c:Claim:Uncited)
+SET c = row.claim
+CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
+WITH c, row
+WHERE row.assessment IS NOT NULL
+CREATE (c)-[:ASSESSED {provenance: 'rubric'}]->(a:Assessment)
+SET a = row.assessment
+"""
+
+CREATE_CLAIM_PROPOSITIONS = """
 UNWIND $rows AS row
 MATCH (c:Claim {id: row.claim_id})
 MATCH (p:Proposition {id: row.proposition_id})
-MERGE (c)-[r:STATES]->(p)
-ON CREATE SET r.provenance = 'extractor'
+CREATE (c)-[:STATES {provenance: 'extractor'}]->(p)
 """
 
 # A work another article already brought in is kept as it is, unless this document carries a
@@ -192,12 +209,12 @@ SET r.accepted = $accepted, r.decided_by = $by, r.decided_at = $at
 RETURN c.id AS id
 """
 
-MERGE_CITATIONS = """
+# The citing claims and the listing source are new in this transaction (see the claims above).
+CREATE_CITATIONS = """
 UNWIND $rows AS row
 MATCH (c:Claim {id: row.claim_id})
 MATCH (w:Work {id: row.work_id})
-MERGE (c)-[r:CITES {id: row.id}]->(w)
-ON CREATE SET r.provenance = row.provenance, r.text = row.text
+CREATE (c)-[:CITES {id: row.id, provenance: row.provenance, text: row.text}]->(w)
 """
 
 MERGE_CANDIDATES = """
@@ -208,14 +225,14 @@ MERGE (c)-[r:CANDIDATE {id: row.id}]->(w)
 ON CREATE SET r.provenance = row.provenance, r.text = row.text, r.accepted = row.accepted
 """
 
-MERGE_LISTED_WORKS = """
+CREATE_LISTED_WORKS = """
 UNWIND $rows AS row
 MATCH (s:Source {id: row.source_id})
 MATCH (w:Work {id: row.work_id})
-MERGE (s)-[r:LISTS]->(w)
-ON CREATE SET r.provenance = 'reference_list'
+CREATE (s)-[:LISTS {provenance: 'reference_list'}]->(w)
 """
 
+# Grading again (`kb grade`, a resolved work): the claims and maybe their assessments exist.
 SET_ASSESSMENTS = """
 UNWIND $rows AS row
 MATCH (c:Claim {id: row.claim_id})

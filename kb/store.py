@@ -13,6 +13,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
@@ -264,7 +265,7 @@ class GraphStore:
         return WriteResult(doc.source.id, created=self._write(work))
 
     def _write_document_tx(self, tx: Transaction, doc: Document) -> None:
-        for statement, params in document_statements(doc):
+        for statement, params in document_statements(doc, _known_propositions(tx, [doc])):
             tx.run(statement, params).consume()
 
     def write_documents(self, docs: list[Document]) -> list[WriteResult]:
@@ -675,9 +676,15 @@ def _write_new(tx: Transaction, docs: list[Document]) -> dict[str, bool]:
     """Write the documents whose version is not in the graph yet; which ones were written."""
     existing = {r["id"] for r in tx.run(cypher.FIND_SOURCES, ids=[d.source.id for d in docs]).data()}
     new = [d for d in docs if d.source.id not in existing]
-    for statement, params in batch_statements(new):
+    for statement, params in batch_statements(new, _known_propositions(tx, new)):
         tx.run(statement, params).consume()
     return {d.source.id: d.source.id not in existing for d in docs}
+
+
+def _known_propositions(tx: Transaction, docs: list[Document]) -> set[str]:
+    """Which of these documents' propositions the graph already holds."""
+    ids = sorted({p.id for d in docs for p in d.propositions})
+    return {r["id"] for r in tx.run(cypher.FIND_PROPOSITIONS, ids=ids).data()} if ids else set()
 
 
 # Most selective first: one article's claims, then the claims about one entity, then a grade
@@ -741,24 +748,37 @@ def _event_row(event: FlagEvent) -> dict[str, Any]:
 # --- turning a Document into statements (pure, so it is tested without a server) ------------
 
 
-def document_statements(doc: Document) -> list[tuple[str, dict[str, Any]]]:
+def document_statements(
+    doc: Document, known_propositions: AbstractSet[str] = frozenset()
+) -> list[tuple[str, dict[str, Any]]]:
     """The statements that write one document, in order; a statement with no rows is left out."""
-    return batch_statements([doc])
+    return batch_statements([doc], known_propositions)
 
 
-def batch_statements(docs: list[Document]) -> list[tuple[str, dict[str, Any]]]:
-    """The statements that write these documents together: each statement once, with every
+def batch_statements(
+    docs: list[Document], known_propositions: AbstractSet[str] = frozenset()
+) -> list[tuple[str, dict[str, Any]]]:
+    """The statements that write these new documents together: each statement once, with every
     document's rows (so a batch costs a dozen round trips, not a dozen per document).
-    The documents must be distinct versions of distinct articles (see `write_documents`)."""
+    The documents must be distinct versions of distinct articles, not in the graph yet (see
+    `write_documents`); `known_propositions` are those the graph holds already."""
     rows: dict[str, list[dict[str, Any]]] = {statement: [] for statement in _WRITE_ORDER}
     for doc in docs:
         for statement, batch in _document_rows(doc):
             rows[statement] += batch
-    if len(docs) > 1:  # articles share entities, propositions and works: write each once
-        rows[cypher.MERGE_ENTITIES] = _merged_entities(rows[cypher.MERGE_ENTITIES])
-        rows[cypher.MERGE_PROPOSITIONS] = _first_by(rows[cypher.MERGE_PROPOSITIONS], "id")
-        rows[cypher.LINK_POPULATIONS] = _first_by(rows[cypher.LINK_POPULATIONS], "id", "population_id")
-        rows[cypher.MERGE_WORKS] = _works_once(rows[cypher.MERGE_WORKS])
+    # articles share entities, propositions and works: each is written once; edges created
+    # rather than merged are written once each
+    rows[cypher.MERGE_ENTITIES] = _merged_entities(rows[cypher.MERGE_ENTITIES])
+    rows[cypher.CREATE_PROPOSITIONS] = [
+        p for p in _first_by(rows[cypher.CREATE_PROPOSITIONS], "id") if p["id"] not in known_propositions
+    ]
+    rows[cypher.LINK_POPULATIONS] = _first_by(rows[cypher.LINK_POPULATIONS], "id", "population_id")
+    rows[cypher.CREATE_CLAIM_PROPOSITIONS] = _first_by(
+        rows[cypher.CREATE_CLAIM_PROPOSITIONS], "claim_id", "proposition_id"
+    )
+    rows[cypher.MERGE_WORKS] = _works_once(rows[cypher.MERGE_WORKS])
+    rows[cypher.CREATE_CITATIONS] = _first_by(rows[cypher.CREATE_CITATIONS], "id")
+    rows[cypher.CREATE_LISTED_WORKS] = _first_by(rows[cypher.CREATE_LISTED_WORKS], "source_id", "work_id")
     return [(statement, {"rows": rows[statement]}) for statement in _WRITE_ORDER if rows[statement]]
 
 
@@ -797,17 +817,16 @@ def _works_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 _WRITE_ORDER: tuple[str, ...] = (
     cypher.MERGE_SOURCE,
+    cypher.MERGE_ENTITIES,
+    cypher.CREATE_PROPOSITIONS,
+    cypher.LINK_POPULATIONS,
     cypher.CREATE_CITED_CLAIMS,
     cypher.CREATE_UNCITED_CLAIMS,
-    cypher.MERGE_ENTITIES,
-    cypher.MERGE_PROPOSITIONS,
-    cypher.LINK_POPULATIONS,
-    cypher.LINK_CLAIM_PROPOSITIONS,
+    cypher.CREATE_CLAIM_PROPOSITIONS,
     cypher.MERGE_WORKS,
-    cypher.MERGE_CITATIONS,
+    cypher.CREATE_CITATIONS,
     cypher.MERGE_CANDIDATES,
-    cypher.MERGE_LISTED_WORKS,
-    cypher.SET_ASSESSMENTS,
+    cypher.CREATE_LISTED_WORKS,
 )
 
 
@@ -815,6 +834,7 @@ def _document_rows(doc: Document) -> list[tuple[str, list[dict[str, Any]]]]:
     src = doc.source
     intervention_names = _names_by_claim(doc, "intervention_id")
     outcome_names = _names_by_claim(doc, "outcome_id")
+    assessments = {a.claim_id: a for a in doc.assessments}
     cited = {c.claim_id for c in doc.citations if not c.candidate}
     source_row = {
         **src.model_dump(mode="json"),
@@ -823,28 +843,38 @@ def _document_rows(doc: Document) -> list[tuple[str, list[dict[str, Any]]]]:
         "cited_count": sum(1 for c in doc.claims if c.citation_status == CitationStatus.CITED),
     }
     claim_rows = [
-        _claim_row(c, src.title or src.key, intervention_names.get(c.id, []), outcome_names.get(c.id, []))
+        {
+            "claim": _claim_row(
+                c,
+                src.title or src.key,
+                intervention_names.get(c.id, []),
+                outcome_names.get(c.id, []),
+                assessments.get(c.id),
+            ),
+            "assessment": _assessment_node(assessments[c.id]) if c.id in assessments else None,
+        }
         for c in doc.claims
     ]
     return [
         (cypher.MERGE_SOURCE, [source_row]),
-        (cypher.CREATE_CITED_CLAIMS, [r for r in claim_rows if r["id"] in cited]),
-        (cypher.CREATE_UNCITED_CLAIMS, [r for r in claim_rows if r["id"] not in cited]),
         (cypher.MERGE_ENTITIES, [e.model_dump(mode="json") for e in doc.entities]),
-        (cypher.MERGE_PROPOSITIONS, [p.model_dump(mode="json") for p in doc.propositions]),
+        (cypher.CREATE_PROPOSITIONS, [p.model_dump(mode="json") for p in doc.propositions]),
         (cypher.LINK_POPULATIONS, [p.model_dump(mode="json") for p in doc.propositions if p.population_id]),
-        (cypher.LINK_CLAIM_PROPOSITIONS, [cp.model_dump() for cp in doc.claim_propositions]),
+        (cypher.CREATE_CITED_CLAIMS, [r for r in claim_rows if r["claim"]["id"] in cited]),
+        (cypher.CREATE_UNCITED_CLAIMS, [r for r in claim_rows if r["claim"]["id"] not in cited]),
+        (cypher.CREATE_CLAIM_PROPOSITIONS, [cp.model_dump() for cp in doc.claim_propositions]),
         (cypher.MERGE_WORKS, [_work_row(w) for w in doc.works]),
-        (cypher.MERGE_CITATIONS, [c.model_dump(mode="json") for c in doc.citations if not c.candidate]),
+        (cypher.CREATE_CITATIONS, [c.model_dump(mode="json") for c in doc.citations if not c.candidate]),
         (cypher.MERGE_CANDIDATES, [c.model_dump(mode="json") for c in doc.citations if c.candidate]),
-        (cypher.MERGE_LISTED_WORKS, [{"source_id": src.id, "work_id": w} for w in doc.listed_work_ids]),
-        (cypher.SET_ASSESSMENTS, assessment_rows(doc.assessments)),
+        (cypher.CREATE_LISTED_WORKS, [{"source_id": src.id, "work_id": w} for w in doc.listed_work_ids]),
     ]
 
 
-def _claim_row(c: Claim, source_title: str, interventions: list[str], outcomes: list[str]) -> dict[str, Any]:
+def _claim_row(
+    c: Claim, source_title: str, interventions: list[str], outcomes: list[str], graded: Assessment | None
+) -> dict[str, Any]:
     overclaim = bool(c.cues.boosters) and c.citation_status != CitationStatus.CITED
-    return {
+    row = {
         "id": c.id,
         "source_id": c.source_id,
         "text": c.text,
@@ -863,6 +893,26 @@ def _claim_row(c: Claim, source_title: str, interventions: list[str], outcomes: 
         "source_title": source_title,
         "rank": claim_rank(c.citation_status.value, overclaim, None),
     }
+    if graded is not None:  # the properties SET_ASSESSMENTS gives a claim
+        row |= {
+            "grade": graded.grade.value,
+            "score": graded.score,
+            "overclaim": graded.overclaim,
+            "rank": claim_rank("", graded.overclaim, graded.score),
+            "reasons": graded.reasons,
+            "rubric_version": graded.rubric_version,
+        }
+    return row
+
+
+def _assessment_id(claim_id: str) -> str:
+    return "asm_" + claim_id.removeprefix("clm_")
+
+
+def _assessment_node(a: Assessment) -> dict[str, Any]:
+    """The properties SET_ASSESSMENTS gives an Assessment node."""
+    row = a.model_dump(mode="json", exclude={"claim_id"})
+    return {"id": _assessment_id(a.claim_id), **row}
 
 
 def _work_row(work: Any) -> dict[str, Any]:
@@ -874,7 +924,7 @@ def assessment_rows(assessments: list[Assessment]) -> list[dict[str, Any]]:
     rows = []
     for a in assessments:
         row = a.model_dump(mode="json")
-        row["id"] = "asm_" + a.claim_id.removeprefix("clm_")
+        row["id"] = _assessment_id(a.claim_id)
         row["rank"] = claim_rank("", a.overclaim, a.score)
         rows.append(row)
     return rows
