@@ -407,10 +407,15 @@ class GraphStore:
     def counts(self) -> Counts:
         return self._kept_reads.get("counts", self.generation(), self._counts)  # kept like the lists
 
-    def _counts(self) -> Counts:
+    def node_counts(self) -> dict[str, int]:
+        """Nodes per label, never kept: label counts cost the engine no read of the nodes, so
+        this is cheap at any size (`counts()` adds the per-status and per-grade counts)."""
         nodes = self._read(cypher.COUNT_NODES)[0]
         labels = {label.lower(): label for label in (*cypher.NODE_LABELS, "Uncited")}
-        node_counts = {labels[k]: int(v) for k, v in nodes.items()}
+        return {labels[k]: int(v) for k, v in nodes.items()}
+
+    def _counts(self) -> Counts:
+        node_counts = self.node_counts()
         claims, uncited = node_counts.get("Claim", 0), node_counts.get("Uncited", 0)
         vague = self._read(cypher.COUNT_CLAIMS_WITH_STATUS, status=CitationStatus.VAGUE.value)[0]["n"]
         by_status = {

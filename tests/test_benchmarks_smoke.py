@@ -32,3 +32,21 @@ def test_suite_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     printed = capsys.readouterr().out
     assert "queries on 200 claims" in printed
     assert "stage s" in printed
+
+
+@pytest.mark.timeout(300)
+def test_scale_run_samples_cpu_per_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import scale_bench
+
+    out = tmp_path / "scale.json"
+    scale_bench.main(
+        ["--articles", "60", "--every", "0.5", "--home", str(tmp_path / "home"), "--json", str(out)]
+    )
+    result = json.loads(out.read_text())
+    assert result["documents"] > 50 and not result["stopped_early"]
+    assert result["intervals"], "no interval was sampled while the ingest ran"
+    first = result["intervals"][0]
+    assert first["docs_per_s"] > 0 and first["s_per_doc"] > 0
+    assert first["engine_cpu_ms_per_doc"] is not None and first["engine_cpu_ms_per_doc"] > 0
+    assert result["engine_peak_rss_mb"] > 0
+    assert "CPU per document" in capsys.readouterr().out
