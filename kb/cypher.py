@@ -111,41 +111,46 @@ ON CREATE SET r.provenance = 'extractor'
 # Claims belong to exactly one source version and are written only with it (the store skips a
 # version that is already there), so they and their edges are CREATEd, not MERGEd: cheaper, and
 # a concurrent writer of the same version fails on the id constraint and retries instead of
-# duplicating. A claim is written with its grade and its Assessment in the same step (`row.claim`
-# carries the grade's properties, `row.assessment` the Assessment's, or null): setting them
-# afterwards rewrote every claim and its index entries a second time.
+# duplicating. Each row is one document: its source is looked up once, then each claim is
+# created with its grade (`claim`), its Assessment (`assessments`: none or one), the
+# propositions it states and the works it cites, while the claim is at hand. Looking each new
+# claim up again by id for every edge, and rewriting it to set its grade, cost more the larger
+# the graph (docs/performance.md). Propositions and works are written before the claims.
 # Two statements because a label must be set when the node is created: the embedded engine
 # rejects adding a label to a node created earlier in the same transaction.
-CREATE_CITED_CLAIMS = """
-UNWIND $rows AS row
-MATCH (s:Source {id: row.claim.source_id})
-CREATE (c:Claim)
+_claims_of_each_document = """
+UNWIND $rows AS doc
+MATCH (s:Source {id: doc.source_id})
+UNWIND doc.claims AS row
+"""
+_claim_with_its_edges = """
 SET c = row.claim
 CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
+FOREACH (graded IN row.assessments |
+  CREATE (c)-[:ASSESSED {provenance: 'rubric'}]->(a:Assessment)
+  SET a = graded
+)
 WITH c, row
-WHERE row.assessment IS NOT NULL
-CREATE (c)-[:ASSESSED {provenance: 'rubric'}]->(a:Assessment)
-SET a = row.assessment
+CALL (c, row) {
+  UNWIND row.proposition_ids AS pid
+  MATCH (p:Proposition {id: pid})
+  CREATE (c)-[:STATES {provenance: 'extractor'}]->(p)
+}
 """
 
-CREATE_UNCITED_CLAIMS = """
-UNWIND $rows AS row
-MATCH (s:Source {id: row.claim.source_id})
-CREATE (c:Claim:Uncited)
-SET c = row.claim
-CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
-WITH c, row
-WHERE row.assessment IS NOT NULL
-CREATE (c)-[:ASSESSED {provenance: 'rubric'}]->(a:Assessment)
-SET a = row.assessment
+CREATE_CITED_CLAIMS = (
+    _claims_of_each_document
+    + "CREATE (c:Claim)"
+    + _claim_with_its_edges
+    + """CALL (c, row) {
+  UNWIND row.citations AS cite
+  MATCH (w:Work {id: cite.work_id})
+  CREATE (c)-[:CITES {id: cite.id, provenance: cite.provenance, text: cite.text}]->(w)
+}
 """
+)
 
-CREATE_CLAIM_PROPOSITIONS = """
-UNWIND $rows AS row
-MATCH (c:Claim {id: row.claim_id})
-MATCH (p:Proposition {id: row.proposition_id})
-CREATE (c)-[:STATES {provenance: 'extractor'}]->(p)
-"""
+CREATE_UNCITED_CLAIMS = _claims_of_each_document + "CREATE (c:Claim:Uncited)" + _claim_with_its_edges
 
 # A work another article already brought in is kept as it is, unless this document carries a
 # resolved version of a work the graph only has pending or unresolved.
@@ -209,14 +214,6 @@ SET r.accepted = $accepted, r.decided_by = $by, r.decided_at = $at
 RETURN c.id AS id
 """
 
-# The citing claims and the listing source are new in this transaction (see the claims above).
-CREATE_CITATIONS = """
-UNWIND $rows AS row
-MATCH (c:Claim {id: row.claim_id})
-MATCH (w:Work {id: row.work_id})
-CREATE (c)-[:CITES {id: row.id, provenance: row.provenance, text: row.text}]->(w)
-"""
-
 MERGE_CANDIDATES = """
 UNWIND $rows AS row
 MATCH (c:Claim {id: row.claim_id})
@@ -225,10 +222,12 @@ MERGE (c)-[r:CANDIDATE {id: row.id}]->(w)
 ON CREATE SET r.provenance = row.provenance, r.text = row.text, r.accepted = row.accepted
 """
 
+# One row per document, new in this transaction like its claims.
 CREATE_LISTED_WORKS = """
-UNWIND $rows AS row
-MATCH (s:Source {id: row.source_id})
-MATCH (w:Work {id: row.work_id})
+UNWIND $rows AS doc
+MATCH (s:Source {id: doc.source_id})
+UNWIND doc.work_ids AS wid
+MATCH (w:Work {id: wid})
 CREATE (s)-[:LISTS {provenance: 'reference_list'}]->(w)
 """
 

@@ -771,27 +771,18 @@ def batch_statements(
     for doc in docs:
         for statement, batch in _document_rows(doc):
             rows[statement] += batch
-    # articles share entities, propositions and works: each is written once; edges created
-    # rather than merged are written once each
+    # articles share entities, propositions and works: each is written once
     rows[cypher.MERGE_ENTITIES] = _merged_entities(rows[cypher.MERGE_ENTITIES])
     rows[cypher.CREATE_PROPOSITIONS] = [
         p for p in _first_by(rows[cypher.CREATE_PROPOSITIONS], "id") if p["id"] not in known_propositions
     ]
     rows[cypher.LINK_POPULATIONS] = _first_by(rows[cypher.LINK_POPULATIONS], "id", "population_id")
-    rows[cypher.CREATE_CLAIM_PROPOSITIONS] = _first_by(
-        rows[cypher.CREATE_CLAIM_PROPOSITIONS], "claim_id", "proposition_id"
-    )
     rows[cypher.MERGE_WORKS] = _works_once(rows[cypher.MERGE_WORKS])
-    rows[cypher.CREATE_CITATIONS] = _first_by(rows[cypher.CREATE_CITATIONS], "id")
-    rows[cypher.CREATE_LISTED_WORKS] = _first_by(rows[cypher.CREATE_LISTED_WORKS], "source_id", "work_id")
     return [(statement, {"rows": rows[statement]}) for statement in _WRITE_ORDER if rows[statement]]
 
 
 def _first_by(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
-    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault(tuple(row.get(k) for k in keys), row)
-    return list(seen.values())
+    return _first_of_each(rows, lambda row: tuple(row.get(k) for k in keys))
 
 
 def _merged_entities(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -825,11 +816,9 @@ _WRITE_ORDER: tuple[str, ...] = (
     cypher.MERGE_ENTITIES,
     cypher.CREATE_PROPOSITIONS,
     cypher.LINK_POPULATIONS,
-    cypher.CREATE_CITED_CLAIMS,
-    cypher.CREATE_UNCITED_CLAIMS,
-    cypher.CREATE_CLAIM_PROPOSITIONS,
     cypher.MERGE_WORKS,
-    cypher.CREATE_CITATIONS,
+    cypher.CREATE_CITED_CLAIMS,  # with their assessments, STATES and CITES edges
+    cypher.CREATE_UNCITED_CLAIMS,
     cypher.MERGE_CANDIDATES,
     cypher.CREATE_LISTED_WORKS,
 )
@@ -847,6 +836,12 @@ def _document_rows(doc: Document) -> list[tuple[str, list[dict[str, Any]]]]:
         "claim_count": len(doc.claims),
         "cited_count": sum(1 for c in doc.claims if c.citation_status == CitationStatus.CITED),
     }
+    stated: dict[str, list[str]] = {}
+    for cp in _first_of_each(doc.claim_propositions, lambda cp: (cp.claim_id, cp.proposition_id)):
+        stated.setdefault(cp.claim_id, []).append(cp.proposition_id)
+    citing: dict[str, list[dict[str, Any]]] = {}
+    for x in _first_of_each([c for c in doc.citations if not c.candidate], lambda c: c.id):
+        citing.setdefault(x.claim_id, []).append(x.model_dump(mode="json"))
     claim_rows = [
         {
             "claim": _claim_row(
@@ -856,23 +851,37 @@ def _document_rows(doc: Document) -> list[tuple[str, list[dict[str, Any]]]]:
                 outcome_names.get(c.id, []),
                 assessments.get(c.id),
             ),
-            "assessment": _assessment_node(assessments[c.id]) if c.id in assessments else None,
+            "assessments": [_assessment_node(assessments[c.id])] if c.id in assessments else [],
+            "proposition_ids": stated.get(c.id, []),
+            "citations": citing.get(c.id, []),
         }
         for c in doc.claims
     ]
+    cited_rows = [r for r in claim_rows if r["claim"]["id"] in cited]
+    uncited_rows = [r for r in claim_rows if r["claim"]["id"] not in cited]
+    listed = list(dict.fromkeys(doc.listed_work_ids))
     return [
         (cypher.MERGE_SOURCE, [source_row]),
         (cypher.MERGE_ENTITIES, [e.model_dump(mode="json") for e in doc.entities]),
         (cypher.CREATE_PROPOSITIONS, [p.model_dump(mode="json") for p in doc.propositions]),
         (cypher.LINK_POPULATIONS, [p.model_dump(mode="json") for p in doc.propositions if p.population_id]),
-        (cypher.CREATE_CITED_CLAIMS, [r for r in claim_rows if r["claim"]["id"] in cited]),
-        (cypher.CREATE_UNCITED_CLAIMS, [r for r in claim_rows if r["claim"]["id"] not in cited]),
-        (cypher.CREATE_CLAIM_PROPOSITIONS, [cp.model_dump() for cp in doc.claim_propositions]),
         (cypher.MERGE_WORKS, [_work_row(w) for w in doc.works]),
-        (cypher.CREATE_CITATIONS, [c.model_dump(mode="json") for c in doc.citations if not c.candidate]),
+        (cypher.CREATE_CITED_CLAIMS, [{"source_id": src.id, "claims": cited_rows}] if cited_rows else []),
+        (
+            cypher.CREATE_UNCITED_CLAIMS,
+            [{"source_id": src.id, "claims": uncited_rows}] if uncited_rows else [],
+        ),
         (cypher.MERGE_CANDIDATES, [c.model_dump(mode="json") for c in doc.citations if c.candidate]),
-        (cypher.CREATE_LISTED_WORKS, [{"source_id": src.id, "work_id": w} for w in doc.listed_work_ids]),
+        (cypher.CREATE_LISTED_WORKS, [{"source_id": src.id, "work_ids": listed}] if listed else []),
     ]
+
+
+def _first_of_each(items: list[T], key: Callable[[T], Any]) -> list[T]:
+    """The items in order, each key's first only."""
+    seen: dict[Any, T] = {}
+    for item in items:
+        seen.setdefault(key(item), item)
+    return list(seen.values())
 
 
 def _claim_row(
