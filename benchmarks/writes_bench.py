@@ -7,8 +7,8 @@ statements (`kb.store.batch_statements`), each into an emptied graph of one embe
 one transaction per batch of `--batch` documents:
 
 - batched: each statement once per transaction, with every row of the batch;
-- per row: the same statements, run once for each row (`rows` holding that one row), in the
-  same transactions;
+- per row: the same statements, run once for each row (`rows` holding that one row; a claim
+  with its edges, a listed work, an entity...), in the same transactions;
 - one transaction per row: the same per-row statements, each committed on its own (how a naive
   loader writes).
 """
@@ -32,8 +32,22 @@ from kb.store import GraphStore, batch_statements
 Statements = list[tuple[str, dict[str, Any]]]
 
 
+def _units(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """A row of the claim or listed-work statements is a document holding many claims or works:
+    one unit each (a claim comes with its own edges and assessment)."""
+    for key in ("claims", "work_ids"):
+        if key in row:
+            return [{**row, key: [item]} for item in row[key]]
+    return [row]
+
+
 def _per_row(statements: Statements) -> Statements:
-    return [(statement, {"rows": [row]}) for statement, params in statements for row in params["rows"]]
+    return [
+        (statement, {"rows": [unit]})
+        for statement, params in statements
+        for row in params["rows"]
+        for unit in _units(row)
+    ]
 
 
 def _run(tx: ManagedTransaction, statements: Statements) -> None:
@@ -51,7 +65,7 @@ def _write(store: GraphStore, batches: list[Statements]) -> float:
 def run(n_documents: int = 50, *, batch: int = 10, claims: int = 20) -> dict[str, Any]:
     docs = list(documents(0, n_documents, claims))
     batched = [batch_statements(docs[i : i + batch]) for i in range(0, len(docs), batch)]
-    rows = sum(len(p["rows"]) for statements in batched for _, p in statements)
+    rows = sum(len(_units(row)) for statements in batched for _, p in statements for row in p["rows"])
     results: dict[str, float] = {}
     per_row = [_per_row(b) for b in batched]
     own_tx = [[statement] for statements in per_row for statement in statements]
