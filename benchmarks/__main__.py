@@ -1,12 +1,14 @@
 """The benchmark suite in one command: ingest throughput, the write path, query latency, scaling.
 
-    python -m benchmarks [--sizes 1000,10000] [--claims 10000,100000] [--json out.json]
+    python -m benchmarks [--sizes 1000,10000] [--claims 10000,100000] [--scale 100000] [--json out.json]
 
 For each corpus size in `--sizes` (benchmarks/ingest_bench.py): bare trafilatura and our
 text-extraction stage alone (ingest.extract), our whole analysis without the graph (one process
 and `--workers` processes), end to end into a fresh embedded engine, peak memory, seconds per
 document. Once: batched against per-row writes (benchmarks/writes_bench.py).
 For each graph size in `--claims` (benchmarks/query_bench.py): p50/p95 of every read the app makes.
+With `--scale N` (benchmarks/scale_bench.py): one `kb ingest` of N articles, sampled every five
+minutes (seconds and CPU per document as the graph grows; about 45 minutes for 100,000).
 It prints a table and, with `--json`, writes every number. docs/performance.md has the results.
 """
 
@@ -22,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import ingest_bench, query_bench, writes_bench
+from benchmarks import ingest_bench, query_bench, scale_bench, writes_bench
 from kb.settings import Settings
 
 
@@ -51,6 +53,7 @@ def run(
     repeat: int = 20,
     write_documents: int = 50,
     query_home: Path | None = None,
+    scale: int = 0,
     save: Callable[[dict[str, Any]], None] = lambda result: None,
 ) -> dict[str, Any]:
     """Every measurement; `save` is called with the results so far after each one (a long run
@@ -70,6 +73,10 @@ def run(
         print(f"queries: {n:,} claims …", flush=True)
         home = query_home / f"claims-{n}" if query_home else None
         out["queries"].append(query_bench.run(n, home=home, repeat=repeat, progress=True))
+        save(out)
+    if scale:
+        print(f"scale: {scale:,} articles in one ingest …", flush=True)
+        out["scale"] = scale_bench.run(scale)
         save(out)
     return out
 
@@ -114,6 +121,11 @@ def table(result: dict[str, Any]) -> str:
             "  cold: the first read after a write (nothing kept); the others: the graph unchanged since"
         )
         lines.append("")
+    if "scale" in result:
+        lines += [
+            f"scale: one ingest of {result['scale']['articles']:,} articles",
+            scale_bench.table(result["scale"]),
+        ]
     return "\n".join(lines)
 
 
@@ -129,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=20, help="runs of each read")
     ap.add_argument("--write-documents", type=int, default=50, help="documents for the write-path comparison")
     ap.add_argument("--query-home", type=Path, help="keep the query graphs here and reuse them next time")
+    ap.add_argument("--scale", type=int, default=0, help="articles for the scaling run (0: none)")
     ap.add_argument("--json", type=Path, help="also write every number to this file")
     args = ap.parse_args(argv)
     began = time.perf_counter()
@@ -144,6 +157,7 @@ def main(argv: list[str] | None = None) -> None:
         repeat=args.repeat,
         write_documents=args.write_documents,
         query_home=args.query_home,
+        scale=args.scale,
         save=save,
     )
     result["suite_s"] = round(time.perf_counter() - began, 1)

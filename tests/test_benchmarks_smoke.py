@@ -15,6 +15,7 @@ from benchmarks.__main__ import main
 def test_suite_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
     args = ["--sizes", "30", "--claims", "200", "--repeat", "2", "--write-documents", "3", "--workers", "2"]
+    args += ["--scale", "40"]
     main([*args, "--json", str(out)])
     result = json.loads(out.read_text())
     ingest = result["ingest"][0]
@@ -29,8 +30,10 @@ def test_suite_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert result["queries"][0]["claims"] == 200
     assert {"claim detail", "article view", "dashboard counts", "editor queue"} <= set(reads)
     assert all(r["p95_ms"] >= r["p50_ms"] > 0 for r in reads.values())
+    assert result["scale"]["documents"] > 30
     printed = capsys.readouterr().out
     assert "queries on 200 claims" in printed
+    assert "scale: one ingest of 40 articles" in printed
     assert "stage s" in printed
 
 
