@@ -91,7 +91,7 @@ def extract_only(paths: list[Path], settings: Settings, workers: int = 1) -> dic
     return {"seconds": time.perf_counter() - began, "documents": docs, "claims": claims}
 
 
-def _peak_rss_mb(pid: int) -> float | None:
+def peak_rss_mb(pid: int) -> float | None:
     """Peak resident memory of a running process (Linux VmHWM), MB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -111,7 +111,7 @@ def end_to_end(paths: list[Path], home: Path, workers: int = 1) -> dict[str, Any
         report = ingest_batch(store, settings, [str(p) for p in paths], progress=False, workers=workers)
         seconds = time.perf_counter() - began
         state = engine.read_state(settings)
-        engine_peak = _peak_rss_mb(state.pid) if state else None
+        engine_peak = peak_rss_mb(state.pid) if state else None
         claims_in_graph = store.counts().nodes.get("Claim", 0)
     finally:
         store.close()

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import generate
+from benchmarks.ingest_bench import peak_rss_mb
 from kb import engine
 from kb.settings import Settings
 from kb.store import GraphStore
@@ -41,16 +42,6 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / _TICK
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
 
 
 def _children(pid: int) -> list[int]:
