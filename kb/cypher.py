@@ -39,6 +39,12 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     "CREATE INDEX flag_status IF NOT EXISTS FOR (n:Flag) ON (n.status)",
 )
 
+# The names SCHEMA_STATEMENTS give, and every index and constraint in the graph: one kb did not
+# make (an extra unique constraint makes ingest fail) is reported at startup and by `kb check`.
+SCHEMA_NAMES = frozenset(statement.split()[2] for statement in SCHEMA_STATEMENTS)
+SHOW_CONSTRAINTS = "SHOW CONSTRAINTS"
+SHOW_INDEXES = "SHOW INDEXES"
+
 GET_SCHEMA_VERSION = "MATCH (m:Meta {key: 'schema'}) RETURN m.version AS version"
 
 SET_SCHEMA_VERSION = """
@@ -593,3 +599,8 @@ RETURN DISTINCT n.id AS id LIMIT $limit
 """
     for label in NODE_LABELS
 }
+
+# --- stopping a cut-off console query (run with the store's own rights) ----------------------
+
+SHOW_TRANSACTIONS = "SHOW TRANSACTIONS"
+TERMINATE_TRANSACTIONS = "TERMINATE TRANSACTIONS $ids"

@@ -2,11 +2,12 @@
 
 Layout under `<KB_HOME>/engine/` (the directory is 0700):
 
-    password     generated root password, 0600
-    state.json   {pid, bolt_port, http_port, database, started_at}; present only while running
-    engine.log   the engine process's output
-    lock         serializes concurrent starts and stops
-    data/        ArcadeDB's root path (databases, server config, logs)
+    password          generated root password, 0600
+    console-password  generated password of the read-only console user `kb_console`, 0600
+    state.json        {pid, bolt_port, http_port, database, started_at}; present only while running
+    engine.log        the engine process's output
+    lock              serializes concurrent starts and stops
+    data/             ArcadeDB's root path (databases, server config, logs)
 """
 
 from __future__ import annotations
@@ -51,9 +52,21 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+CONSOLE_USER = "kb_console"  # the engine user the researchers' console runs as: read records only
+
+
 def password(settings: Settings) -> str:
     """The engine's root password, generated on first use and kept readable only by the user."""
-    path = ensure_private_dir(settings.engine_dir) / "password"
+    return _secret(settings, "password")
+
+
+def console_password(settings: Settings) -> str:
+    """The password of `CONSOLE_USER`, generated on first use like the root password."""
+    return _secret(settings, "console-password")
+
+
+def _secret(settings: Settings, name: str) -> str:
+    path = ensure_private_dir(settings.engine_dir) / name
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -184,6 +197,7 @@ _PORT_IN_USE = (b"Unable to listen", b"Address already in use", b"BindException"
 def _spawn(settings: Settings) -> EngineState:
     engine_dir = ensure_private_dir(settings.engine_dir)
     password(settings)
+    console_password(settings)
     log_path = engine_dir / "engine.log"
     bolt_port, http_port = _free_port(), _free_port()
     log_start = log_path.stat().st_size if log_path.exists() else 0

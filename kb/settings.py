@@ -69,6 +69,19 @@ class Settings(BaseSettings):
 
     console_row_limit: int = Field(1000, description="Most rows the read-only Cypher console returns.")
     console_timeout: float = Field(10.0, description="Seconds before a console query is cut off.")
+    console_max_bytes: int = Field(
+        10_000_000, description="Most bytes of values the console keeps from one result."
+    )
+    neo4j_console_user: str | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_CONSOLE_USER"),
+        description="Read-only Neo4j user the Cypher console runs as (NEO4J_USER when unset).",
+    )
+    neo4j_console_password: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_CONSOLE_PASSWORD"),
+        description="Password of NEO4J_CONSOLE_USER.",
+    )
 
     user_agent: str = Field(
         "evidence-kb/0.1 (evidence-claim knowledge base; python-requests)",

@@ -14,22 +14,18 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-import neo4j
 from neo4j import Driver, GraphDatabase, Transaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
 from kb import cypher, engine
-from kb.console import check_read_only
+from kb.console_runner import ConsoleRunner
 from kb.errors import ConfigError, KBError, NotFound, QueryRefused, StoreError
-from kb.graphdata import to_jsonable, to_subgraph
 from kb.models import (
     Assessment,
     Atom,
@@ -117,18 +113,64 @@ def _without_password(uri: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{secret}@", ":***@", 1)))
 
 
+def _neo4j_console_driver(settings: Settings, driver: Driver) -> Driver:
+    """A driver logged in as NEO4J_CONSOLE_USER, a user with a reader role (docs/engine.md). Unset,
+    the console shares the main login, and only its READ access mode and the lexical check keep it
+    from writing."""
+    if not settings.neo4j_console_user or not settings.neo4j_uri:
+        return driver
+    secret = settings.neo4j_console_password
+    auth = (settings.neo4j_console_user, secret.get_secret_value() if secret else "")
+    return GraphDatabase.driver(settings.neo4j_uri, auth=auth)
+
+
 def _iso(value: Any) -> str:
     """ISO-8601 in the same "Z" form pydantic writes, so stored timestamps sort as text."""
     return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else str(value)
 
 
 class GraphStore:
-    def __init__(self, driver: Driver, database: str | None, *, where: str, settings: Settings):
+    def __init__(
+        self,
+        driver: Driver,
+        database: str | None,
+        *,
+        where: str,
+        settings: Settings,
+        console_driver: Driver | None = None,
+    ):
+        """`driver` writes and reads for `kb`; `console_driver` is logged in as the read-only
+        user that researchers' console queries run as (kb/console_runner.py). A store given
+        none has no console: it never runs a user's query with its own rights."""
         self._driver = driver
+        self._console_driver = console_driver
+        self.console_login = ""  # who console queries run as, for `kb status`; set by connect()
         self._database = database
         self.where = where  # human-readable location, never contains a password
         self._settings = settings
         self._kept_reads = ReadCache()  # sorted ids and counts, until the graph changes
+        self._console = (
+            ConsoleRunner(
+                console_driver,
+                database=database,
+                settings=settings,
+                errors=self._errors,
+                terminate=self._terminate_marked,
+            )
+            if console_driver is not None
+            else None
+        )
+
+    def with_settings(self, settings: Settings) -> GraphStore:
+        """The same graph and drivers under other settings (console limits, say); close the
+        original, not this one."""
+        return GraphStore(
+            self._driver,
+            self._database,
+            where=self.where,
+            settings=settings,
+            console_driver=self._console_driver,
+        )
 
     # --- connection -------------------------------------------------------------------------
 
@@ -146,16 +188,36 @@ class GraphStore:
                     f"NEO4J_URI {uri} cannot be used ({said}); give the user and password in "
                     "NEO4J_USER and NEO4J_PASSWORD, not in the URI"
                 ) from None
-            store = cls(driver, settings.neo4j_database, where=f"Neo4j at {uri}", settings=settings)
+            store = cls(
+                driver,
+                settings.neo4j_database,
+                where=f"Neo4j at {uri}",
+                settings=settings,
+                console_driver=_neo4j_console_driver(settings, driver),
+            )
         else:
             state = engine.start(settings)
             driver = GraphDatabase.driver(state.uri, auth=("root", engine.password(settings)))
             where = f"embedded engine at {state.uri} (data in {settings.engine_dir})"
-            store = cls(driver, state.database, where=where, settings=settings)
+            console = GraphDatabase.driver(
+                state.uri, auth=(engine.CONSOLE_USER, engine.console_password(settings))
+            )
+            store = cls(driver, state.database, where=where, settings=settings, console_driver=console)
+        if settings.uses_neo4j:
+            console_user = settings.neo4j_console_user
+            store.console_login = (
+                f"{console_user} (NEO4J_CONSOLE_USER)"
+                if console_user
+                else f"{settings.neo4j_user}, shared with kb: set NEO4J_CONSOLE_USER to a reader"
+            )
+        else:
+            store.console_login = f"{engine.CONSOLE_USER} (reads records only)"
         store.ensure_schema()
         return store
 
     def close(self) -> None:
+        if self._console_driver is not None and self._console_driver is not self._driver:
+            self._console_driver.close()
         self._driver.close()
 
     def __enter__(self) -> GraphStore:
@@ -242,6 +304,19 @@ class GraphStore:
             ).consume()
         )
         return cypher.SCHEMA_VERSION
+
+    def unknown_schema(self) -> list[str]:
+        """Constraints and indexes in the graph that kb's schema does not define. The indexes a
+        constraint owns, and Neo4j's built-in label and type lookups, are not extra."""
+        constraints = self._read(cypher.SHOW_CONSTRAINTS)
+        extra = [f"constraint {r['name']}" for r in constraints if r["name"] not in cypher.SCHEMA_NAMES]
+        owned = {r["name"] for r in constraints}
+        for r in self._read(cypher.SHOW_INDEXES):
+            if r["name"] in cypher.SCHEMA_NAMES or r.get("owningConstraint") in owned:
+                continue
+            if str(r.get("type", "")).upper() != "LOOKUP":
+                extra.append(f"index {r['name']}")
+        return extra
 
     def schema_version(self) -> int | None:
         rows = self._read(cypher.GET_SCHEMA_VERSION)
@@ -601,47 +676,22 @@ class GraphStore:
     # --- the read-only console --------------------------------------------------------------
 
     def run_console(self, query: str, params: dict[str, Any] | None = None) -> ConsoleResult:
-        """Run a user's query read-only: refused if it could write, always rolled back,
-        cut to `console_row_limit` rows and `console_timeout` seconds."""
-        check_read_only(query)
-        limit, timeout = self._settings.console_row_limit, self._settings.console_timeout
-        pool = ThreadPoolExecutor(max_workers=1)
-        future = pool.submit(self._console_rows, query, params or {}, limit, timeout)
-        try:
-            return future.result(timeout=timeout)
-        except FutureTimeout:
+        """Run a user's query as the read-only console user (kb/console_runner.py): refused if it
+        could write, always rolled back, cut to `console_row_limit` rows, `console_max_bytes` and
+        `console_timeout` seconds."""
+        if self._console is None:
             raise QueryRefused(
-                f"the query ran longer than {timeout:.0f} s and was cut off; add LIMIT or a narrower MATCH"
-            ) from None
-        finally:
-            pool.shutdown(wait=False)  # a cut-off query finishes in the background and is rolled back
+                "this store was opened without the read-only console login; use GraphStore.connect"
+            )
+        return self._console.run(query, params)
 
-    def _console_rows(self, query: str, params: dict[str, Any], limit: int, timeout: float) -> ConsoleResult:
-        started = time.perf_counter()
-        with (
-            self._errors(),
-            self._driver.session(database=self._database, default_access_mode=neo4j.READ_ACCESS) as session,
-        ):
-            tx = session.begin_transaction(timeout=timeout)
-            try:
-                result = tx.run(query, params)
-                columns = list(result.keys())
-                records = []
-                for record in result:
-                    if len(records) == limit:
-                        break
-                    records.append(list(record.values()))
-                truncated = len(records) == limit and result.peek() is not None
-            finally:
-                tx.rollback()  # never commit: whatever the query did is undone
-        rows = [[to_jsonable(v) for v in row] for row in records]
-        return ConsoleResult(
-            columns=columns,
-            rows=rows,
-            truncated=truncated,
-            graph=to_subgraph(records),
-            elapsed_ms=(time.perf_counter() - started) * 1000,
-        )
+    def _terminate_marked(self, marker: str) -> None:
+        """Stop, with the store's own rights, the running transactions whose query holds `marker`."""
+        with self._errors(), self._driver.session(database=self._database) as session:
+            running = session.run(cypher.SHOW_TRANSACTIONS).data()
+            ids = [r["transactionId"] for r in running if marker in str(r.get("currentQuery") or "")]
+            if ids:
+                session.run(cypher.TERMINATE_TRANSACTIONS, ids=ids).consume()
 
     # --- integrity ----------------------------------------------------------------------------
 
@@ -656,6 +706,8 @@ class GraphStore:
             ids = [str(r["id"]) for r in self._read(statement, limit=limit)]
             if ids:
                 problems[name] = ids
+        if extra := self.unknown_schema():
+            problems["constraints and indexes kb does not define (docs/engine.md)"] = extra[:limit]
         return problems
 
     # --- maintenance ------------------------------------------------------------------------

@@ -149,5 +149,6 @@ class ConsoleResult(View):
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
+    cut: str = ""  # why it was truncated: "rows" (console_row_limit) or "size" (console_max_bytes)
     graph: Subgraph | None = None
     elapsed_ms: float = 0.0

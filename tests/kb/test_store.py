@@ -222,7 +222,7 @@ def test_console_limits_rows_and_returns_graphs(store: GraphStore, settings) -> 
 
 def test_console_cuts_off_long_queries(store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
     slow = settings.model_copy(update={"console_timeout": 0.2})
-    cut = GraphStore(store._driver, store._database, where=store.where, settings=slow)
+    cut = store.with_settings(slow)
     with pytest.raises(QueryRefused, match="cut off"):
         cut.run_console(
             "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b WITH a, b WHERE (a + b) % 7 = 0 RETURN count(*) AS n"

@@ -10,11 +10,17 @@ administration commands and back-quoted procedure names (refused by kb/console.p
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from factories import make_document
+from neo4j import GraphDatabase
+from neo4j import exceptions as neo4j_errors
 
+from kb import engine
 from kb.console import MAX_QUERY_CHARS, check_read_only
 from kb.errors import QueryRefused
 from kb.settings import Settings
@@ -150,9 +156,7 @@ def test_a_cartesian_product_of_millions_of_rows_is_cut_at_the_row_limit(
     ],
 )
 def test_queries_that_run_too_long_are_cut_off(graph: GraphStore, settings: Settings, query: str) -> None:
-    quick = GraphStore(
-        graph._driver, graph._database, where=graph.where, settings=Settings(console_timeout=0.5)
-    )
+    quick = graph.with_settings(settings.model_copy(update={"console_timeout": 0.5}))
     began = time.monotonic()
     with pytest.raises(QueryRefused, match="cut off"):
         quick.run_console(query)
@@ -164,3 +168,169 @@ def test_queries_that_run_too_long_are_cut_off(graph: GraphStore, settings: Sett
 def test_empty_and_oversized_queries_are_refused(query: str) -> None:
     with pytest.raises(QueryRefused):
         check_read_only(query)
+
+
+# --- issue 16, items 1-4: the engine itself keeps the console read-only -----------------------
+#
+# Each attack below got through the lexical check once, by a spelling it did not expect. They
+# are run twice: through `run_console` (refused, graph unchanged) and straight at the engine on
+# the console's login, skipping the lexical check, to show the engine refuses them on its own.
+
+ENGINE_ATTACKS = [
+    # 1. a comment that the engine ends at a carriage return hid what followed from the check
+    "MATCH (c:Claim) // x\rSET c.text = 'defaced' RETURN c",
+    "// x\rCREATE (:Evil)",
+    "// x\rLOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+    "// x\rCREATE CONSTRAINT evil IF NOT EXISTS FOR (n:Source) REQUIRE n.title IS UNIQUE",
+    "// x\rDROP CONSTRAINT source_id",
+    "// x\rCREATE USER evil SET PASSWORD 'evil-password-1'",
+    # 2. a subquery in its own transactions commits, whatever happens to the outer one
+    "MATCH (c:Claim) CALL (c) { DETACH DELETE c } IN TRANSACTIONS RETURN 1",
+    "UNWIND range(1, 3) AS i CALL (i) { CREATE (:Source {id: toString(i)}) } IN TRANSACTIONS RETURN i",
+    "MATCH (s:Source) CALL (s) { SET s.title = 'renamed' } IN TRANSACTIONS RETURN 1",
+    # 3. administration behind PROFILE or EXPLAIN
+    "PROFILE SHOW USERS",
+    "EXPLAIN SHOW USERS",
+    "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+]
+
+
+def _console_login(settings: Settings) -> tuple[str, tuple[str, str]]:
+    state = engine.start(settings)
+    return state.uri, (engine.CONSOLE_USER, engine.console_password(settings))
+
+
+def _schema_and_snapshot(store: GraphStore) -> tuple[object, ...]:
+    rows = store.run_console("MATCH (n) RETURN labels(n) AS l, properties(n) AS p ORDER BY n.id").rows
+    return store.counts(), store.unknown_schema(), str(rows)
+
+
+@pytest.mark.parametrize("query", [*ENGINE_ATTACKS, "RETURN 1 // x\u2028CREATE (:Evil)"])
+def test_the_console_refuses_the_attacks_that_once_passed(graph: GraphStore, query: str) -> None:
+    _refused_and_unchanged(graph, query)
+    assert graph.check() == {}
+
+
+@pytest.mark.skipif(Settings().uses_neo4j, reason="the embedded engine's console user")
+@pytest.mark.parametrize("query", ENGINE_ATTACKS)
+def test_the_engine_refuses_them_to_the_console_login_without_the_lexical_check(
+    graph: GraphStore, settings: Settings, query: str
+) -> None:
+    before = _schema_and_snapshot(graph)
+    uri, auth = _console_login(settings)
+    with (
+        GraphDatabase.driver(uri, auth=auth) as driver,
+        driver.session(database=settings.database) as session,
+        pytest.raises(neo4j_errors.Neo4jError) as refused,
+    ):
+        session.run(query).consume()
+    assert "Forbidden" in str(refused.value.code) or "not allowed" in str(refused.value.message)
+    assert _schema_and_snapshot(graph) == before
+    assert graph.check() == {}
+
+
+@pytest.mark.skipif(Settings().uses_neo4j, reason="the embedded engine's settings")
+def test_load_csv_reads_no_file_even_with_the_stores_own_rights(settings: Settings) -> None:
+    state = engine.start(settings)
+    auth = ("root", engine.password(settings))
+    with (
+        GraphDatabase.driver(state.uri, auth=auth) as driver,
+        driver.session(database=settings.database) as session,
+    ):
+        for url in ("file:///etc/passwd", "/etc/passwd", f"file://{settings.engine_dir}/password"):
+            with pytest.raises(neo4j_errors.Neo4jError, match="disabled"):
+                session.run("LOAD CSV FROM $url AS row RETURN row", url=url).consume()
+
+
+@pytest.mark.skipif(Settings().uses_neo4j, reason="the embedded engine's console user")
+def test_the_console_sees_and_stops_only_its_own_transactions(graph: GraphStore, settings: Settings) -> None:
+    """A long read by kb itself runs while the console lists and tries to end transactions."""
+    root = GraphDatabase.driver(engine.start(settings).uri, auth=("root", engine.password(settings)))
+    uri, auth = _console_login(settings)
+    slow = "UNWIND range(1, 3000000) AS i WITH i WHERE i % 7 = 0 RETURN count(i) AS n"
+    with root, GraphDatabase.driver(uri, auth=auth) as console, ThreadPoolExecutor(1) as pool:
+        running = pool.submit(lambda: root.execute_query(slow, database_=settings.database).records)
+        time.sleep(0.3)
+        with root.session(database=settings.database) as session:
+            others = [r["transactionId"] for r in session.run("SHOW TRANSACTIONS").data()]
+        with console.session(database=settings.database) as session:
+            seen = session.run("SHOW TRANSACTIONS").data()
+            ended = session.run("TERMINATE TRANSACTIONS $ids", ids=others).data()
+        assert {r["username"] for r in seen} == {engine.CONSOLE_USER}
+        assert all("terminated" not in str(r.get("message", "")).lower() for r in ended)
+        assert running.result(timeout=60)[0]["n"] == 428571  # kb's own read finished
+
+
+WIDE_ROWS = "UNWIND range(1, 20000) AS i RETURN i, reduce(s = '', k IN range(1, 200) | s + 'wide-') AS v"
+
+
+def _console_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("kb-console")]
+
+
+def test_a_result_is_cut_at_the_byte_budget(graph: GraphStore, settings: Settings) -> None:
+    small = graph.with_settings(settings.model_copy(update={"console_max_bytes": 200_000}))
+    result = small.run_console(WIDE_ROWS)
+    assert result.truncated and result.cut == "size"
+    assert 0 < sum(len(str(row)) for row in result.rows) <= 200_000
+    assert len(result.rows) < settings.console_row_limit
+
+
+def test_a_cut_off_query_stops_in_the_engine_and_in_this_process(
+    graph: GraphStore, settings: Settings
+) -> None:
+    """Before: the reader went on fetching after the cut-off (the app grew 146 MB → 2.4 GB over
+    four such queries) and the engine went on computing. Now both stop."""
+    quick = graph.with_settings(settings.model_copy(update={"console_timeout": 0.5}))
+    slow = (
+        "UNWIND range(1, 3000000) AS a UNWIND range(1, 20) AS b WITH a WHERE a % 7 = 0 RETURN count(a) AS n"
+    )
+    for _ in range(2):
+        with pytest.raises(QueryRefused, match="cut off"):
+            quick.run_console(slow)
+    deadline = time.monotonic() + 10
+    while _console_threads() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [t for t in _console_threads() if t.is_alive()]
+    root = GraphDatabase.driver(engine.start(settings).uri, auth=("root", engine.password(settings)))
+    with root, root.session(database=settings.database) as session:
+        running = [r["currentQuery"] for r in session.run("SHOW TRANSACTIONS").data()]
+    assert not [q for q in running if "kb-console-" in q]
+
+
+@pytest.mark.skipif(Settings().uses_neo4j, reason="the embedded engine's users")
+def test_the_engine_starts_with_root_and_the_console_user_only(fresh_home: Path) -> None:
+    """A user someone added (through a console hole, or by hand) is gone at the next start."""
+    settings = Settings(home=fresh_home)
+    state = engine.start(settings)
+    users = settings.engine_dir / "data" / "config" / "server-users.jsonl"
+    with GraphDatabase.driver(state.uri, auth=("root", engine.password(settings))) as root:
+        root.execute_query(
+            "CREATE USER intruder SET PASSWORD 'intruder-password-1'", database_=settings.database
+        )
+    assert "intruder" in users.read_text()
+    engine.stop(settings)
+    uri, auth = _console_login(settings)
+    assert "intruder" not in users.read_text()
+    with (
+        GraphDatabase.driver(uri, auth=("intruder", "intruder-password-1")) as driver,
+        pytest.raises(neo4j_errors.AuthError),
+    ):
+        driver.verify_connectivity()
+    with GraphDatabase.driver(uri, auth=auth) as driver:
+        assert driver.execute_query("RETURN 1 AS one", database_=settings.database).records[0]["one"] == 1
+
+
+def test_an_extra_constraint_is_reported_at_startup_and_by_check(fresh_home: Path) -> None:
+    settings = Settings(home=fresh_home)
+    with GraphStore.connect(settings) as store:
+        assert store.unknown_schema() == []
+    state = engine.start(settings)
+    with GraphDatabase.driver(state.uri, auth=("root", engine.password(settings))) as root:
+        root.execute_query(
+            "CREATE CONSTRAINT planted IF NOT EXISTS FOR (n:Source) REQUIRE n.title IS UNIQUE",
+            database_=settings.database,
+        )
+    with GraphStore.connect(settings) as store:
+        assert store.unknown_schema() == ["constraint planted"]
+        assert "constraint planted" in str(store.check())

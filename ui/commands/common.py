@@ -17,8 +17,16 @@ def settings() -> Settings:
 
 
 def open_store() -> GraphStore:
-    """Connect to the configured graph, starting the embedded engine when needed."""
-    return GraphStore.connect(settings())
+    """Connect to the configured graph, starting the embedded engine when needed; warn when its
+    schema holds a constraint or index kb did not make (an extra unique one makes ingest fail)."""
+    store = GraphStore.connect(settings())
+    if extra := store.unknown_schema():
+        click.echo(
+            f"warning: the graph holds {', '.join(extra)}, which kb does not define; "
+            "see `kb check` and docs/engine.md",
+            err=True,
+        )
+    return store
 
 
 def print_json(value: Any) -> None:

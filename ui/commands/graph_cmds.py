@@ -14,11 +14,14 @@ def status_cmd(as_json: bool) -> None:
     with open_store() as store:
         counts = store.counts()
         version = store.schema_version()
-        where = store.where
+        where, console = store.where, store.console_login
     if as_json:
-        print_json({"where": where, "schema_version": version, **counts.model_dump()})
+        print_json(
+            {"where": where, "console_login": console, "schema_version": version, **counts.model_dump()}
+        )
         return
     click.echo(f"graph: {where}")
+    click.echo(f"console runs as: {console}")
     click.echo(f"schema version: {version}")
     for label, n in counts.nodes.items():
         click.echo(f"  {label:<12} {n:>8}")
