@@ -411,12 +411,18 @@ NODE_LABELS: tuple[str, ...] = (
     "FlagEvent",
 )
 
+# Most connected neighbours first, so a view cut at its node limit keeps the hubs; the degrees
+# of at most NEIGHBOUR_SCAN neighbours are counted, so an entity with 100,000 claims stays cheap.
+NEIGHBOUR_SCAN = 5000
 NEIGHBOURS_BY_LABEL: dict[str, str] = {
     label: f"""
 MATCH (a:{label} {{id: $id}})-[r]-(b)
+WITH r, b LIMIT {NEIGHBOUR_SCAN}
+WITH r, b, COUNT {{ (b)--() }} AS degree
+ORDER BY degree DESC, b.id
+LIMIT $limit
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end,
        r.provenance AS provenance, b {{.*, labels: labels(b)}} AS node
-LIMIT $limit
 """
     for label in NODE_LABELS
 }
