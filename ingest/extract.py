@@ -31,6 +31,7 @@ from ingest import mediatypes
 from ingest.decoding import clean_text, decode_text
 from ingest.errors import DecodeError, EmptyDocument, NoTextLayer, UnsupportedContent
 from ingest.links import Link
+from ingest.markup import limit_attributes
 from ingest.textrender import HTML_VOCABULARY, TEI_VOCABULARY, absolute_url, render
 
 __all__ = ["Extracted", "Link", "extract"]
@@ -115,7 +116,7 @@ _META_LANG = re.compile(
 
 
 def _from_html(html: str, url: str | None) -> Extracted:
-    html = _strip_prolog(clean_text(html))
+    html = limit_attributes(_strip_prolog(clean_text(html)))
     language = _html_language(html)
     xml = _trafilatura_xml(html, url)
     main = None
