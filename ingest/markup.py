@@ -75,9 +75,7 @@ def limit_attributes(html: str, most: int = MAX_ATTRIBUTES) -> str:
 
 def _cut_after(html: str, start: int, end: int, most: int) -> int | None:
     """Where the `most`-th attribute in html[start:end] ends, or None when there are no more."""
-    count = 0
-    for m in _ONE_ATTRIBUTE.finditer(html, start, end):
-        count += 1
+    for count, m in enumerate(_ONE_ATTRIBUTE.finditer(html, start, end), start=1):
         if count == most:
             return m.end() if m.end() < end else None
     return None
