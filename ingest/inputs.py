@@ -9,12 +9,22 @@ An argument is one of:
 - a list of inputs, one per line (blank lines and `#` comments skipped, relative paths taken
   from the list's folder): a file named `*.list` or `*.urls`, or any file when `as_list` is set.
 
+What a folder or a list yields stays inside it. A folder gives only the regular files in it: a
+symbolic link whose target is outside the folder, one that loops or leads nowhere, a pipe, a
+device or a socket is skipped with an error line saying so (a link to a file inside is read). A
+list names URLs and files in its own folder or below it: an entry that leaves the folder ("../",
+an absolute path elsewhere, a link out) is refused. Only a path named on the command line
+itself may be anywhere. So a folder or list from someone else cannot make `kb` store
+`/etc/passwd` or `/proc/self/status` as an article every user of the app can read.
+
 A bad argument becomes an item that carries its error, and `read_all` reports it for that item
-alone, so one typo does not stop a batch.
+alone, so one typo does not stop a batch; so does an unexpected exception while reading one.
+Locators are printable: bytes of a file name that are not UTF-8 are shown as `\xe9`.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -57,6 +67,7 @@ class InputItem:
     path: Path | None = None  # for files
     error: IngestError | None = None  # for invalid items
     origin: str | None = None  # the list or directory it came from
+    identity: tuple[int, int] | None = None  # (device, inode) a folder listed: read only that file
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ def read_input(
     if item.kind is InputKind.STDIN:
         return _read_stdin(stdin if stdin is not None else sys.stdin.buffer, settings.http_max_bytes)
     assert item.path is not None
-    return _read_file(item.locator, item.path, settings.http_max_bytes)
+    return _read_file(item.locator, item.path, settings.http_max_bytes, item.identity)
 
 
 def read_all(
@@ -115,14 +126,31 @@ def read_all(
             yield ReadResult(item, fetched=read_input(item, settings, session=session, stdin=stdin))
         except IngestError as e:
             yield ReadResult(item, error=e)
+        except Exception as e:  # a bug or a library's surprise stays this item's error
+            yield ReadResult(item, error=unexpected(item.locator, "reading it", e))
+
+
+def unexpected(locator: str, doing: str, error: BaseException) -> IngestError:
+    """One line for an exception nobody planned for, naming the input it happened to."""
+    return IngestError(f"{locator}: unexpected error while {doing}: {type(error).__name__}: {error}")
+
+
+def printable(text: str) -> str:
+    """`text` that can be encoded: a file name's bytes that are not UTF-8 (which Python holds as
+    lone surrogates) written as `\\xe9`. Printing, storing or sending the raw name would fail."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no file name decoding made
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # --- expansion ----------------------------------------------------------------------------
 
 
 def _expand(
-    arg: str, *, as_list: bool, origin: str | None, depth: int, base: Path | None
+    raw: str, *, as_list: bool, origin: str | None, depth: int, base: Path | None
 ) -> Iterator[InputItem]:
+    arg = printable(raw)  # how the item is named; `raw` is what is opened
     if arg == STDIN:
         if origin is not None:
             yield _invalid(
@@ -142,19 +170,26 @@ def _expand(
         )
         yield _invalid(arg, error, origin)
         return
-    path = Path(arg).expanduser()
+    path = Path(raw).expanduser()
     if base is not None and not path.is_absolute():
         path = base / path
     try:
+        if base is not None and not _inside(path, base):
+            yield _invalid(arg, _outside_list(arg, origin, base), origin)
+            return
         is_dir, is_file = path.is_dir(), path.is_file()
-        files = _directory_files(path) if is_dir else []
-    except (OSError, ValueError) as e:  # no permission, a NUL byte in the name...
+        entries = _directory_entries(path, arg) if is_dir else []
+    except (OSError, ValueError, RuntimeError) as e:  # no permission, a NUL byte, a link loop...
         yield _invalid(
-            arg, InputNotFound(f"{arg}: cannot be opened ({e}); check the path and its permissions"), origin
+            arg,
+            InputNotFound(
+                f"{arg}: cannot be opened ({printable(str(e))}); check the path and its permissions"
+            ),
+            origin,
         )
         return
     if is_dir:
-        yield from _expand_directory(arg, files, origin)
+        yield from _expand_directory(arg, entries, origin)
     elif is_file:
         if as_list or path.suffix.lower() in LIST_SUFFIXES:
             yield from _expand_list(arg, path, depth)
@@ -182,21 +217,78 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _directory_files(path: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in path.iterdir()
-        if p.is_file() and not p.name.startswith(".") and mediatypes.type_for_suffix(p.suffix)
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, links followed, is `folder` or below it."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _outside_list(arg: str, origin: str | None, base: Path) -> IngestError:
+    return UnsupportedContent(
+        f"{arg}: listed in {origin}, but outside the list's folder {printable(str(base))}; a list may "
+        "name URLs and files in its own folder or below it: move the file there or name it on the "
+        "command line"
     )
 
 
-def _expand_directory(arg: str, files: list[Path], origin: str | None) -> Iterator[InputItem]:
-    if not files:
+def _directory_entries(folder: Path, arg: str) -> list[InputItem]:
+    """The folder's files with a supported suffix, sorted by name; each one that is not a regular
+    file inside the folder is an invalid item saying why it was skipped. Subfolders are not read."""
+    root = folder.resolve(strict=True)
+    with os.scandir(folder) as scan:
+        names = sorted(entry.name for entry in scan)
+    items = []
+    for name in names:
+        if name.startswith(".") or not mediatypes.type_for_suffix(Path(name).suffix):
+            continue
+        path = folder / name
+        shown = printable(str(path))
+        try:
+            info = os.stat(path, follow_symlinks=False)
+            if stat.S_ISLNK(info.st_mode):
+                target = path.resolve(strict=True)
+                if not target.is_relative_to(root):
+                    items.append(
+                        _skipped(shown, f"a symbolic link to {printable(str(target))}, outside {arg}", arg)
+                    )
+                    continue
+                info = os.stat(target)
+        except RuntimeError:  # Python 3.11 reports a link loop this way
+            items.append(_skipped(shown, "a symbolic link that loops", arg))
+            continue
+        except FileNotFoundError:
+            items.append(_skipped(shown, "a symbolic link to nothing", arg))
+            continue
+        except OSError as e:
+            reason = (
+                "a symbolic link that loops" if e.errno == errno.ELOOP else f"cannot be opened ({e.strerror})"
+            )
+            items.append(_skipped(shown, reason, arg))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            items.append(_skipped(shown, "not a regular file (a pipe, device or socket)", arg))
+            continue
+        items.append(
+            InputItem(shown, InputKind.FILE, path=path, origin=arg, identity=(info.st_dev, info.st_ino))
+        )
+    return items
+
+
+def _skipped(shown: str, why: str, folder: str) -> InputItem:
+    error = UnsupportedContent(
+        f"{shown}: skipped: {why}; a folder gives only the regular files inside it (copy the file into "
+        "the folder, or name it on the command line)"
+    )
+    return InputItem(shown, InputKind.INVALID, error=error, origin=folder)
+
+
+def _expand_directory(arg: str, entries: list[InputItem], origin: str | None) -> Iterator[InputItem]:
+    if not entries:
         error = InputNotFound(f"{arg}: the directory has no {_supported()} files; name the files to read")
         yield _invalid(arg, error, origin)
         return
-    for file in files:
-        yield InputItem(str(file), InputKind.FILE, path=file, origin=arg)
+    yield from entries
 
 
 def _expand_list(arg: str, path: Path, depth: int) -> Iterator[InputItem]:
@@ -251,7 +343,7 @@ def _supported() -> str:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _read_file(locator: str, path: Path, max_bytes: int) -> Fetched:
+def _read_file(locator: str, path: Path, max_bytes: int, identity: tuple[int, int] | None = None) -> Fetched:
     too_large = f"over the {max_bytes:,} byte limit; raise KB_HTTP_MAX_BYTES"
     try:
         # Non-blocking, so a file swapped for a pipe since it was listed cannot hang the batch;
@@ -261,6 +353,10 @@ def _read_file(locator: str, path: Path, max_bytes: int) -> Fetched:
             info = os.fstat(f.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise UnsupportedContent(f"{locator}: not a regular file (a pipe, device or socket)")
+            if identity is not None and (info.st_dev, info.st_ino) != identity:
+                raise UnsupportedContent(
+                    f"{locator}: replaced by another file since its folder was listed; ingest the folder again"
+                )
             if info.st_size > max_bytes:
                 raise TooLarge(f"{locator}: the file is {info.st_size:,} bytes, {too_large}")
             body = f.read(max_bytes + 1)
