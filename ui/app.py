@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.components import data, nav
+from ui.components import data, editor, nav
 from ui.components.feedback import attempt
 
 st.set_page_config(page_title="evidence-kb", page_icon="🔬", layout="wide")
@@ -33,12 +33,7 @@ pages = {
 page = st.navigation(pages)
 
 with st.sidebar:
-    st.text_input(
-        "Your name",
-        key="editor_name",
-        placeholder="editor",
-        help="Recorded with every flag you create, resolve or dismiss.",
-    )
+    editor.name_field()
 
 where = attempt(data.where)
 if where is None:

@@ -12,10 +12,22 @@ import pytest
 
 from kb.console import check_read_only
 from kb.views import ClaimRow, GraphEdge, GraphNode, Subgraph
-from ui.components import console, export, graph
+from ui.components import badges, console, export, graph, palette
 from ui.components.claims import is_overclaim, problems, summarize
 from ui.components.highlight import context_html, highlight_html, numbered
-from ui.components.safe import doi_url, esc, http_url, md, md_link, pmc_url, pubmed_url, trial_url, work_links
+from ui.components.safe import (
+    doi_url,
+    esc,
+    http_url,
+    md,
+    md_link,
+    pmc_url,
+    pubmed_url,
+    short,
+    trial_url,
+    work_links,
+)
+from ui.components.titles import display_title
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))"
 
@@ -136,20 +148,49 @@ def sample_graph() -> Subgraph:
     return Subgraph(nodes=nodes, edges=edges)
 
 
-def test_layout_is_deterministic_and_inside_the_canvas() -> None:
-    g = sample_graph()
-    first, second = graph.layout(g, 900, 560), graph.layout(g, 900, 560)
-    assert first == second
-    assert all(0 <= x <= 900 and 0 <= y <= 560 for x, y in first.values())
-    assert graph.layout(Subgraph(), 900, 560) == {}
+def test_graph_elements_carry_colours_sizes_and_inert_text() -> None:
+    hostile = GraphNode(
+        id="clm_3",
+        labels=["Claim"],
+        caption='Cures <a href="https://evil.example/pay">pay here</a> fast',
+        properties={"citation_status": "cited", "reason": "<A HREF='http://x'>y</A>"},
+    )
+    g = graph.merge(sample_graph(), Subgraph(nodes=[hostile]))
+    found = graph.elements(g, focus="clm_1")
+    nodes = {n["data"]["id"]: n["data"] for n in found["nodes"]}
+    assert nodes["clm_2"]["_colour"] == palette.GRADE["high"].strong  # graded: by grade
+    assert nodes["clm_1"]["_colour"] == palette.STATUS["missing"].strong  # before grading: by status
+    assert nodes["ent_1"]["_colour"] == palette.NODE["Entity"][0].strong
+    assert nodes["clm_1"]["_ring"] > nodes["clm_2"]["_ring"]  # the focus
+    assert nodes["src_1"]["_size"] > nodes["ent_1"]["_size"]  # hubs are larger
+    # the side panel links `<a href=http…>`: never from graph text
+    anchor = re.compile(r"<a\b[^>]*\bhref\s*=", re.IGNORECASE)
+    assert not any(anchor.search(str(v)) for n in nodes.values() for v in n.values())
+    assert "pay here" in nodes["clm_3"]["caption"]
+    assert [e["data"]["id"] for e in found["edges"]] == ["src_1|HAS_CLAIM|clm_1", "src_1|HAS_CLAIM|clm_2"]
+    assert "Nothing" not in graph.legend_html() and "&lt;" not in graph.legend_html()
 
 
-def test_svg_escapes_captions_and_colours_claims_by_grade_then_status() -> None:
-    svg = graph.to_svg(sample_graph(), focus="clm_1")
-    assert "<script" not in svg and "<img" not in svg and "&lt;script&gt;" in svg
-    ET.fromstring(svg.replace("&#8201;", " "))  # well-formed XML
-    assert graph.CLAIM_GRADE_COLOURS["high"] in svg and graph.CLAIM_STATUS_COLOURS["missing"] in svg
-    assert 'stroke="#212529" stroke-width="3"' in svg  # the focus
+def test_one_palette_keeps_look_alike_meanings_apart() -> None:
+    def distance(a: str, b: str) -> float:
+        ra, rb = (tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in (a, b))
+        return sum((x - y) ** 2 for x, y in zip(ra, rb, strict=True)) ** 0.5
+
+    assert distance(palette.GRADE["none"].strong, palette.STATUS["missing"].strong) > 120
+    assert distance(palette.GRADE["very low"].strong, palette.NODE["Entity"][0].strong) > 120
+    strong = [s.strong for s in (*palette.GRADE.values(), *palette.STATUS.values())]
+    assert len(set(strong)) == len(strong)
+    assert highlight_html("a b", [row("clm_1", 0, 1, grade="none")]).count(palette.GRADE["none"].tint) == 1
+
+
+def test_badges_show_grade_citation_and_overclaim_in_the_palette() -> None:
+    claim = row("clm_1", 0, 1, text=HOSTILE, grade="very low", boosters=["proven"], overclaim=True)
+    html = badges.claim_badges(claim)
+    assert "grade: very low" in html and "no citation" in html and "overclaim" in html
+    assert palette.GRADE["very low"].strong in html and palette.STATUS["missing"].strong in html
+    frame = badges.styled([{"grade": "none", "citation": "missing", "overclaim": True, "claim": HOSTILE}])
+    styles = frame.to_html()
+    assert palette.GRADE["none"].strong in styles and palette.OVERCLAIM.strong in styles
 
 
 def test_merge_and_keep_labels() -> None:
@@ -220,3 +261,63 @@ def test_console_cells_show_nodes_and_paths_readably() -> None:
     }
     assert console.display(path) == "(Source T · src_1)-[HAS_CLAIM]-(Claim Zorblax cures · clm_1)"
     assert console.display({"a": 1}) == '{"a": 1}' and console.display(3) == 3
+
+
+# --- issue 13 and the autolink item of 16 ----------------------------------------------------
+
+
+def test_md_keeps_urls_www_names_and_emails_as_text() -> None:
+    """GFM links these after escapes are resolved, so the escaped text itself must not match."""
+    text = "Pay at https://evil.example/pay, www.evil.example or pay@evil.example (ftp://x.y too)"
+    out = md(text)
+    plain = out.replace("\\", "").replace("\u2060", "")
+    assert plain == text  # the reader sees the same text
+    unescaped = out.replace("\\", "")
+    assert not re.search(r"[a-z]+://", unescaped, re.IGNORECASE)
+    assert not re.search(r"\bwww\.", unescaped, re.IGNORECASE)
+    assert not re.search(r"@[\w-]", unescaped)
+
+
+def test_short_cuts_at_a_word_boundary() -> None:
+    assert short("The quick brown fox jumps over the lazy dog", 20) == "The quick brown fox…"
+    assert short("short", 20) == "short"
+    assert short("x" * 50, 10) == "x" * 9 + "…"  # one overlong word is cut
+
+
+def test_display_title_drops_labels_and_never_shows_a_cut_sentence() -> None:
+    text = "Alcohol and marijuana addiction are significant public health concerns with far-reaching consequences.\n\nTargeting the Brain’s Reward System\n\nMore text."
+    made_up = "Alcohol and marijuana addiction are significant public health concerns with…"
+    assert (
+        display_title({"title": "Title: Ketamine for depression", "text": text}) == "Ketamine for depression"
+    )
+    assert display_title({"title": made_up, "text": text}) == "Targeting the Brain’s Reward System"
+    no_heading = "A sentence that goes on. " * 10
+    assert display_title({"title": made_up, "text": no_heading, "locator": "/data/clinic-page.html"}) == (
+        "clinic-page.html"
+    )
+    assert display_title({"title": made_up, "locator": "https://clinic.example/ketamine/"}) == (
+        "clinic.example/ketamine"
+    )
+    assert display_title({"title": None, "locator": "pasted text", "key": "text:abc"}) == "Pasted text"
+
+
+def test_a_resolved_flag_takes_the_statement_off_the_correction_report() -> None:
+    claims = [row(f"clm_{i}", i, i + 1, text=f"claim {i}") for i in range(1, 6)]
+    claims[4] = row("clm_5", 5, 6, text="claim 5", citation_status="cited")
+
+    def flag(cid: str, status: str) -> dict[str, object]:
+        return {"flag": {"reason": "uncited", "status": status, "created_by": "ed"}, "claim": {"id": cid}}
+
+    flags = [
+        flag("clm_1", "resolved"),
+        flag("clm_2", "open"),
+        flag("clm_3", "dismissed"),
+        flag("clm_5", "dismissed"),
+    ]
+    rows = export.report_rows(claims, flags)
+    # corrected: off; open: on; dismissed but still uncited: on; no flag but uncited: on;
+    # cited, its flag dismissed: nothing left to correct
+    assert [r["claim_id"] for r in rows] == ["clm_2", "clm_3", "clm_4"]
+    assert export.corrected_count(flags) == 1
+    report = export.correction_markdown({"id": "src_1", "title": "Title: A page"}, rows, "now")
+    assert report.startswith("# Correction report: A page\n")

@@ -8,21 +8,24 @@ read-only query and see a write query refused. Sample data is written with `stor
 
 from __future__ import annotations
 
-import base64
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 from test_app_samples import EXAMPLES, example_documents, xss_document
 
+from kb.models import FlagStatus
 from kb.settings import get_settings
-from kb.store import GraphStore
+from kb.store import GraphStore, claim_rank
 from kb.views import ClaimFilter
 from ui.components import data, nav
 from ui.components.checking import pipeline_available
+from ui.components.claims import is_overclaim
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 PAGES = [nav.CHECK, nav.ARTICLE, nav.CLAIMS, nav.CLAIM, nav.GRAPH, nav.QUEUE, nav.OVERVIEW]
@@ -68,11 +71,14 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def svgs(at: AppTest) -> list[str]:
-    """The SVG documents the page shows (each in a data: frame)."""
-    prefix = "data:image/svg+xml;base64,"
-    srcs = [e.proto.src for e in at.get("iframe")]
-    return [base64.b64decode(s.removeprefix(prefix)).decode() for s in srcs if s.startswith(prefix)]
+def graphs(at: AppTest) -> list[dict[str, Any]]:
+    """The graph views on the page: each one's Cytoscape elements ({"nodes": [...], "edges": [...]})."""
+    views = [e.proto for e in at.get("component_instance") if "cytoscape" in e.proto.component_name]
+    return [json.loads(v.json_args)["elements"] for v in views]
+
+
+def node_ids(view: dict[str, Any]) -> set[str]:
+    return {n["data"]["id"] for n in view["nodes"]}
 
 
 def first_claim(store: GraphStore, **flt: object) -> str:
@@ -262,7 +268,7 @@ def test_claim_detail_shows_context_citations_and_other_sources(sample: GraphSto
     assert "(<https://doi.org/10.5555/kb.ui." in said and "(<https://pubmed.ncbi.nlm.nih.gov/9" in said
     assert "other source(s)" in said
     assert "Retracted" in said and "excluded from the grade" in said
-    assert any(f'data-id="{cited}"' in svg for svg in svgs(at))  # the neighbourhood
+    assert any(cited in node_ids(view) for view in graphs(at))  # the neighbourhood
 
 
 def test_claim_detail_keeps_candidate_evidence_apart(sample: GraphStore) -> None:
@@ -335,15 +341,13 @@ def test_graph_explorer_shows_expands_and_exports(sample: GraphStore) -> None:
     at.selectbox(key="graph-entity").set_value(ketamine).run()
     at.button(key="graph-show").click().run()
     assert_ok(at)
-    svg = svgs(at)[0]
-    assert f'data-id="{ketamine}"' in svg
-    before = svg.count("<g data-id=")
-    claim = next(n for n in at.selectbox(key="graph-node").options if "Claim" in n)
-    at.selectbox(key="graph-node").select(claim)
+    view = graphs(at)[0]
+    assert ketamine in node_ids(view) and len(view["nodes"]) <= 50  # one hop, at most 50 nodes
+    hub = at.selectbox(key="graph-node").options[1]  # the most connected neighbour
+    at.selectbox(key="graph-node").select(hub)
     at.button(key="graph-expand").click().run()
     assert_ok(at)
-    after = svgs(at)[0].count("<g data-id=")
-    assert after >= before
+    assert node_ids(graphs(at)[0]) > node_ids(view)  # expanded in the same view
     assert {b.label for b in at.download_button} >= {"Nodes CSV", "Edges CSV", "JSON", "GraphML"}
 
 
@@ -360,7 +364,12 @@ def test_console_runs_a_read_query_as_a_table_and_a_graph(sample: GraphStore) ->
     at.text_area(key="console-query").input("MATCH p = (s:Source)-[:HAS_CLAIM]->(c:Claim) RETURN p LIMIT 3")
     at.button(key="console-run").click().run()
     assert_ok(at)
-    assert svgs(at) and "HAS_CLAIM" in svgs(at)[0]
+    view = graphs(at)[-1]
+    assert {e["data"]["label"] for e in view["edges"]} == {"HAS_CLAIM"}
+    at.button(key="console-to-explorer").click().run()
+    assert_ok(at)
+    assert at.session_state["graph-tabs"] == "Explore"  # the result opens in the explorer's view
+    assert node_ids(graphs(at)[0]) == node_ids(view)
 
 
 def test_console_refuses_a_write_query(sample: GraphStore) -> None:
@@ -452,3 +461,74 @@ def test_no_page_or_component_renders_raw_html_from_markdown() -> None:
     ui = APP.parent
     offenders = [p.name for p in ui.rglob("*.py") if "unsafe_allow_html" in p.read_text()]
     assert offenders == []
+
+
+# --- issue 13: titles, grades at a glance, the correction report ------------------------------
+
+
+@pipeline
+def test_report_card_names_the_article_and_charts_its_grades(graph: GraphStore) -> None:
+    at = run()
+    at.text_area(key="check-text-body").input(
+        "Title: Ketamine clinic\n\nKetamine cures depression in every patient. Studies show it works fast."
+    )
+    at.button(key="check-text-submit").click().run()
+    assert_ok(at)
+    assert [s.value for s in at.subheader] == ["Report card: Ketamine clinic"]  # no "Title:" label
+    assert at.get("vega_lite_chart"), "the report card has no chart of its grades"
+    assert "kb-badge" in texts(at)  # the weakest claims carry their grade and citation badges
+
+    long_first_line = " ".join(["Alcohol and marijuana addiction are significant public health concerns"] * 3)
+    at.text_area(key="check-text-body").input(
+        f"{long_first_line}.\n\nTargeting the Reward System\n\nKetamine reduces cravings in most patients."
+    )
+    at.button(key="check-text-submit").click().run()
+    assert_ok(at)
+    assert [s.value for s in at.subheader] == ["Report card: Targeting the Reward System"]
+
+
+@pipeline
+def test_report_card_of_an_article_without_claims(graph: GraphStore) -> None:
+    at = run()
+    at.text_area(key="check-text-body").input("Opening hours\n\nWe are open Monday to Friday, nine to five.")
+    at.button(key="check-text-submit").click().run()
+    assert_ok(at)
+    assert {m.label: m.value for m in at.metric}["Claims found"] == "0"
+    assert any("No checkable health claim" in i.value for i in at.info)
+
+
+def test_tables_show_grade_citation_and_overclaim_worst_first(sample: GraphStore) -> None:
+    at = run(nav.CLAIMS)
+    frame = at.dataframe[0].value
+    assert {"grade", "citation", "overclaim"} <= set(frame.columns)
+    ranks = [claim_rank(r.citation_status, is_overclaim(r), r.score) for r in sample.list_claims().rows]
+    assert ranks == sorted(ranks)  # the store's order is worst first, and the table keeps it
+    assert list(frame["claim"])[:5] == [r.text for r in sample.list_claims(page_size=5).rows]
+    at = run(nav.QUEUE)
+    assert {"grade", "citation", "overclaim"} <= set(at.dataframe[0].value.columns)
+    at = run(nav.CLAIM, claim=first_claim(sample, status="missing"))
+    assert "grade: " in texts(at) and "kb-badge" in texts(at)
+
+
+def test_correction_report_leaves_out_corrected_statements_and_wraps(sample: GraphStore) -> None:
+    at = run(nav.QUEUE)
+    worst = sample.editor_queue(page_size=1)[0]
+    at.selectbox(key="report-source").set_value(worst.source_id).run()
+
+    def needing() -> int:
+        said = next(m.value for m in at.markdown if "need correcting" in m.value)
+        return int(re.search(r"\*\*(\d+) statements\*\*", said).group(1))
+
+    before = needing()
+    flag = sample.create_flag(worst.id, reason="uncited", by="ed", note="add a source")
+    st.cache_data.clear()
+    at.run()
+    assert needing() == before  # an open flag on a statement already counted
+    sample.update_flag(flag.id, status=FlagStatus.RESOLVED, by="ed", note="the clinic added a source")
+    st.cache_data.clear()
+    at.run()
+    assert_ok(at)
+    assert needing() == before - 1
+    assert any("1 marked corrected" in m.value for m in at.markdown)
+    preview = next(c for c in at.code if c.value.startswith("# Correction report"))
+    assert preview.proto.wrap_lines  # long lines wrap instead of running off the edge

@@ -9,6 +9,7 @@ from ui.components.claims import STATUS_LABELS, grade_label, summarize
 from ui.components.feedback import NO_ARTICLES, or_stop
 from ui.components.highlight import highlight_html, legend_html, numbered
 from ui.components.safe import http_url, md, md_link, short
+from ui.components.titles import display_title
 from ui.components.widgets import (
     atoms_and_cues,
     badge_row,
@@ -29,7 +30,7 @@ current = nav.current("source")
 ids = [s.id for s in sources]
 if current and current not in ids:
     ids.insert(0, current)  # an older version, or one past the first 200
-titles = {s.id: s.title or s.key for s in sources}
+titles = {s.id: display_title(s) for s in sources}
 choice = st.selectbox(
     "Article",
     ids,

@@ -9,6 +9,7 @@ from ui.components.checking import Checked, check, pipeline_available
 from ui.components.claims import summarize
 from ui.components.feedback import attempt
 from ui.components.safe import md
+from ui.components.titles import display_title
 from ui.components.widgets import summary_block
 
 UPLOAD_TYPES = ["html", "htm", "txt", "md", "pdf"]
@@ -25,7 +26,10 @@ if not pipeline_available():
         icon="🧩",
     )
 
-paste, address, upload = st.tabs(["Paste text", "Web address", "Upload files"])
+# Keyed tabs keep their place when a message appears above them (unkeyed ones go back to the first).
+paste, address, upload = st.tabs(
+    ["Paste text", "Web address", "Upload files"], key="check-tabs", on_change="rerun"
+)
 checked: list[Checked | None] = []
 with paste, st.form("check-text"):
     text = st.text_area(
@@ -64,11 +68,13 @@ for item in st.session_state.get("checked", []):
     view = attempt(data.get_source, item.source_id)
     if view is None:
         continue
-    st.subheader(f"Report card: {md(view.source.get('title') or item.label)}")
+    st.subheader(f"Report card: {md(display_title(view.source))}")
     if not item.created:
         st.info("This exact version was already in the graph; here is its stored report.", icon="ℹ️")
     for problem in item.errors:
         st.warning(md(problem))
-    summary_block(summarize(view.claims), key=f"card-{item.source_id}")
+    summary_block(summarize(view.claims), key=f"card-{item.source_id}", chart=True)
+    if not view.claims:
+        st.info("No checkable health claim was found in this article: nothing it says is graded.", icon="🔍")
     if st.button("Open the article with its claims highlighted", key=f"card-article-{item.source_id}"):
         nav.open_article(item.source_id)

@@ -11,6 +11,7 @@ from ui.components.feedback import attempt, or_stop
 from ui.components.flags import flag_form, flag_list
 from ui.components.highlight import context_html
 from ui.components.safe import md, short
+from ui.components.titles import display_title
 from ui.components.widgets import (
     atoms_and_cues,
     badge_row,
@@ -45,13 +46,16 @@ detail = or_stop(data.get_claim, claim_id)
 claim, source = detail.claim, detail.source
 quote(claim.text)
 badge_row(claim)
-title = source.get("title") or source.get("key") or source.get("id")
+title = display_title(source)
 left, right = st.columns([4, 1], vertical_alignment="center")
 left.caption(f"From {md(title)}")
 if right.button("Open the article", key="claim-open-article"):
     nav.open_article(source["id"], claim.id)
 
-context, evidence, graph_tab, editor = st.tabs(["Context", "Evidence", "Graph", "Editor"])
+# Keyed tabs keep their place when a confirmation appears above them or goes away.
+context, evidence, graph_tab, editor = st.tabs(
+    ["Context", "Evidence", "Graph", "Editor"], key="claim-tabs", on_change="rerun"
+)
 with context:
     html(context_html(source.get("text") or "", claim))
     st.markdown("**Atoms and cues**")

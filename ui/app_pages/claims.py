@@ -9,9 +9,11 @@ import streamlit as st
 
 from kb.views import ClaimFilter
 from ui.components import data, nav
-from ui.components.claims import GRADES, NOT_GRADED, STATUSES
+from ui.components.badges import styled
 from ui.components.feedback import NO_ARTICLES, or_stop
+from ui.components.palette import GRADES, NOT_GRADED, STATUSES
 from ui.components.safe import short
+from ui.components.titles import display_title
 from ui.components.widgets import claims_table
 
 ANY = "any"
@@ -25,7 +27,7 @@ st.caption(
 sources = or_stop(data.list_sources, 0, 500)
 interventions = [e["name"] for e in or_stop(data.entities, "intervention")]
 outcomes = [e["name"] for e in or_stop(data.entities, "outcome")]
-titles = {s.id: short(s.title or s.key, 60) for s in sources}
+titles = {s.id: short(display_title(s), 60) for s in sources}
 
 with st.container(border=True):
     search = st.text_input("Search claim text", key="claims-search", placeholder="e.g. cravings")
@@ -74,7 +76,7 @@ first = (page_no - 1) * page_size + 1
 st.markdown(f"**{result.total:,} claims** · showing {first:,}–{first + len(result.rows) - 1:,}")
 table = claims_table(result.rows)
 event = st.dataframe(
-    table,
+    styled(table),
     hide_index=True,
     width="stretch",
     on_select="rerun",

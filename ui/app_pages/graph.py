@@ -1,7 +1,10 @@
-"""Graph explorer, for researchers: a network around an entity or id, expanded step by step and
-exported; and the read-only Cypher console."""
+"""Graph explorer, for researchers: a network around an entity or id that you pan, zoom, drag,
+click and expand in place, then export; and the read-only Cypher console, whose nodes and paths
+open in the same view."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
@@ -9,12 +12,55 @@ from kb.views import Subgraph
 from ui.components import data, export, nav
 from ui.components.console import examples, table
 from ui.components.feedback import NO_ARTICLES, attempt, or_stop
-from ui.components.graph import LABEL_COLOURS, keep_labels, merge, node_label
+from ui.components.graph import KINDS, keep_labels, merge, node_label, without
 from ui.components.safe import short
-from ui.components.widgets import graph_block
+from ui.components.widgets import graph_view
+
+VIEW, FOCUS, OPEN = "graph-view", "graph-focus", "graph-open"
+EXPLORE, CONSOLE = "Explore", "Cypher console"
+
+
+def _show(sub: Subgraph, focus: str | None) -> None:
+    st.session_state[VIEW], st.session_state[FOCUS] = sub, focus
+
+
+def _expand(node_id: str) -> None:
+    view: Subgraph | None = st.session_state.get(VIEW)
+    more = attempt(data.neighbourhood, node_id, 1, int(st.session_state.get("graph-limit", 50)))
+    if view is not None and more is not None:
+        _show(merge(view, more), node_id)
+
+
+def _on_graph_event(event: dict[str, Any]) -> None:
+    """Expand, remove and open, as the graph view reports them (runs before the page does)."""
+    action, found = event.get("action"), event.get("data") or {}
+    view: Subgraph | None = st.session_state.get(VIEW)
+    if action == "expand" and found.get("node_ids"):
+        _expand(str(found["node_ids"][0]))
+    elif action == "remove" and view is not None:
+        st.session_state[VIEW] = without(view, [str(i) for i in found.get("node_ids") or []])
+    elif action == "open" and found.get("element_group") == "nodes":
+        st.session_state[OPEN] = str(found.get("element_id"))
+
+
+def _open(node_id: str) -> None:
+    """A claim opens its detail page, an article its view; anything else becomes the focus."""
+    if node_id.startswith("clm_"):
+        nav.open_claim(node_id)
+    elif node_id.startswith("src_"):
+        nav.open_article(node_id)
+    else:
+        sub = attempt(data.neighbourhood, node_id, 1, int(st.session_state.get("graph-limit", 50)))
+        if sub is not None:
+            _show(sub, node_id)
+
 
 st.title("Graph explorer")
-explore, console = st.tabs(["Explore", "Cypher console"])
+if target := st.session_state.pop(OPEN, None):
+    _open(target)
+# Keyed tabs stay where the user is when a message appears above them; "Explore this graph"
+# sets the key to move to the Explore tab on purpose.
+explore, console = st.tabs([EXPLORE, CONSOLE], key="graph-tabs", on_change="rerun")
 
 with explore:
     entities = or_stop(data.entities, None, 500)
@@ -27,20 +73,20 @@ with explore:
         key="graph-entity",
     )
     typed = start_cols[1].text_input("…or any id", key="graph-id", placeholder="clm_…, src_…, wrk_…")
-    hops = start_cols[2].number_input("Hops", 1, 3, 2, key="graph-hops")
-    limit = start_cols[3].number_input("Max nodes", 10, 500, 150, step=10, key="graph-limit")
+    hops = start_cols[2].number_input("Hops", 1, 3, 1, key="graph-hops")
+    limit = start_cols[3].number_input("Max nodes", 10, 500, 50, step=10, key="graph-limit")
     start = typed.strip() or entity
     requested = st.query_params.get("node")  # ?node=<id>: a link from another page
     if requested and st.session_state.get("graph-requested") != requested:
         st.session_state["graph-requested"] = requested
         sub = attempt(data.neighbourhood, requested, int(hops), int(limit))
         if sub is not None:
-            st.session_state["graph-view"], st.session_state["graph-focus"] = sub, requested
+            _show(sub, requested)
     if st.button("Show network", key="graph-show", type="primary", disabled=not start):
         sub = attempt(data.neighbourhood, start, int(hops), int(limit))
         if sub is not None:
-            st.session_state["graph-view"], st.session_state["graph-focus"] = sub, start
-    view: Subgraph | None = st.session_state.get("graph-view")
+            _show(sub, start)
+    view: Subgraph | None = st.session_state.get(VIEW)
     if view is None:
         st.info(
             "Pick an entity (or paste an id) and press **Show network**." if entities else NO_ARTICLES,
@@ -48,30 +94,33 @@ with explore:
         )
     else:
         present = sorted(
-            {node_label(n) for n in view.nodes},
-            key=lambda x: list(LABEL_COLOURS).index(x) if x in LABEL_COLOURS else 99,
+            {node_label(n) for n in view.nodes}, key=lambda x: KINDS.index(x) if x in KINDS else 99
         )
-        hidden = st.multiselect("Hide node types", present, key="graph-hidden", placeholder="Show every kind")
-        current = keep_labels(view, set(present) - set(hidden))
+        hidden = st.pills("Hide node types", present, selection_mode="multi", key="graph-hidden", default=[])
+        current = keep_labels(view, set(present) - set(hidden or []))
         st.caption(
-            f"{len(current.nodes)} nodes, {len(current.edges)} relationships. Hover a node for its details."
+            f"{len(current.nodes)} nodes, {len(current.edges)} relationships. Drag to move, scroll to zoom; "
+            "click a node for its properties, double-click it to add its neighbours, Delete removes it."
         )
-        graph_block(current, focus=st.session_state.get("graph-focus"))
+        graph_view(
+            current,
+            key="graph-canvas",
+            focus=st.session_state.get(FOCUS),
+            height=600,
+            on_event=_on_graph_event,
+            expand=True,
+        )
         captions = {n.id: f"{node_label(n)}: {short(n.caption, 70)}" for n in current.nodes}
         act = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
         node = act[0].selectbox("Node", list(captions), format_func=lambda i: captions[i], key="graph-node")
-        if act[1].button(
-            "Expand", key="graph-expand", help="Add this node's neighbours to the view", disabled=not node
-        ):
-            more = attempt(data.neighbourhood, node, 1, int(limit))
-            if more is not None:
-                st.session_state["graph-view"] = merge(view, more)
-                st.session_state["graph-focus"] = node
-                st.rerun()
-        if act[2].button("Open claim", key="graph-open", disabled=not (node or "").startswith("clm_")):
-            nav.open_claim(node)
+        if act[1].button("Expand", key="graph-expand", help="Add this node's neighbours to the view"):
+            _expand(node)
+            st.rerun()
+        if act[2].button("Open", key="graph-open-node", help="A claim's detail, an article's view"):
+            _open(node)
+            st.rerun()
         if act[3].button("Clear", key="graph-clear"):
-            del st.session_state["graph-view"]
+            del st.session_state[VIEW]
             st.rerun()
         st.markdown("**Export this view**")
         dl = st.columns(4)
@@ -103,6 +152,12 @@ with console:
         if (name := st.session_state.get("console-example")) in samples:
             st.session_state["console-query"] = samples[name]
 
+    def _explore_result() -> None:
+        result = st.session_state.get("console-result")
+        if result is not None and result.graph is not None:
+            _show(result.graph, None)
+            st.session_state["graph-tabs"] = EXPLORE  # go there, on purpose
+
     st.selectbox(
         "Examples",
         list(samples),
@@ -132,12 +187,10 @@ with console:
             st.info("The query returned no rows.")
         if result.graph is not None and result.graph.nodes:
             st.markdown("**As a graph**")
-            graph_block(result.graph)
-            if st.button(
-                "Explore this graph", key="console-to-explorer", help="Make it the Explore tab's view"
-            ):
-                st.session_state["graph-view"], st.session_state["graph-focus"] = result.graph, None
-                st.session_state["flash"] = (
-                    f"The Explore tab now shows the {len(result.graph.nodes)} nodes of your query."
-                )
-                st.rerun()
+            graph_view(result.graph, key="console-graph", height=460, on_event=_on_graph_event)
+            st.button(
+                "Explore this graph",
+                key="console-to-explorer",
+                help="Open these nodes in the Explore tab, to expand and export them",
+                on_click=_explore_result,
+            )

@@ -6,9 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.components import data, nav
-from ui.components.claims import GRADES, NOT_GRADED, STATUSES
 from ui.components.feedback import NO_ARTICLES, or_stop
+from ui.components.palette import GRADES, NOT_GRADED, STATUSES, grade_swatch, status_swatch
 from ui.components.safe import short
+from ui.components.titles import display_title
+from ui.components.widgets import category_chart
 
 st.title("Overview")
 counts = or_stop(data.counts)
@@ -37,27 +39,11 @@ with left:
     st.subheader("Strength of evidence")
     order = [*GRADES, NOT_GRADED]
     grades = {g: counts.claims_by_grade.get(g, 0) for g in order}
-    st.bar_chart(
-        {"grade": list(grades), "claims": list(grades.values())},
-        x="grade",
-        y="claims",
-        sort=False,
-        horizontal=True,
-        color="#7048e8",
-        height=260,
-    )
+    category_chart(grades, {g: grade_swatch(g).strong for g in grades}, field="grade", height=240)
 with right:
     st.subheader("Citation status")
     statuses = {s: counts.claims_by_status.get(s, 0) for s in STATUSES}
-    st.bar_chart(
-        {"status": list(statuses), "claims": list(statuses.values())},
-        x="status",
-        y="claims",
-        sort=False,
-        horizontal=True,
-        color="#e8590c",
-        height=260,
-    )
+    category_chart(statuses, {k: status_swatch(k).strong for k in statuses}, field="status", height=240)
 
 st.subheader("Most repeated unsupported propositions")
 top = or_stop(data.top_unsupported_propositions, 10)
@@ -75,7 +61,7 @@ recent = or_stop(data.list_sources, 0, 10)
 st.dataframe(
     [
         {
-            "article": s.title or s.key,
+            "article": display_title(s),
             "where from": s.locator,
             "ingested": s.ingested_at,
             "claims": s.claim_count,
@@ -86,7 +72,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-titles = {s.id: short(s.title or s.key, 90) for s in recent}
+titles = {s.id: short(display_title(s), 90) for s in recent}
 pick_cols = st.columns([4, 1], vertical_alignment="bottom")
 pick = pick_cols[0].selectbox(
     "Open an article", list(titles), format_func=lambda i: titles[i], key="overview-open"

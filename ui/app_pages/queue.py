@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from ui.components import data, export, nav
-from ui.components.claims import grade_label, problems
+from ui.components.badges import styled
+from ui.components.claims import grade_label, is_overclaim, problems
 from ui.components.feedback import NO_ARTICLES, attempt, or_stop
 from ui.components.flags import flag_form, flag_list
 from ui.components.safe import md, short
+from ui.components.titles import display_title
 from ui.components.widgets import badge_row, quote
 
 PAGE_SIZE = 25
@@ -21,8 +23,11 @@ sources = or_stop(data.list_sources, 0, 500)
 if not sources:
     st.info(NO_ARTICLES, icon="📄")
     st.stop()
-titles = {s.id: short(s.title or s.key, 70) for s in sources}
-review, flagged, report = st.tabs(["To review", "Flags", "Correction report"])
+titles = {s.id: short(display_title(s), 70) for s in sources}
+# Keyed tabs stay on the tab in use when a confirmation appears above them or goes away.
+review, flagged, report = st.tabs(
+    ["To review", "Flags", "Correction report"], key="queue-tabs", on_change="rerun"
+)
 
 with review:
     cols = st.columns([3, 1], vertical_alignment="bottom")
@@ -44,18 +49,23 @@ with review:
         )
     else:
         st.dataframe(
-            [
-                {
-                    "why": ", ".join(problems(r)),
-                    "grade": grade_label(r),
-                    "claim": r.text,
-                    "article": r.source_title or r.source_id,
-                    "flagged": bool(r.flagged),
-                }
-                for r in rows
-            ],
+            styled(
+                [
+                    {
+                        "why": ", ".join(problems(r)),
+                        "grade": grade_label(r),
+                        "citation": r.citation_status,
+                        "overclaim": is_overclaim(r),
+                        "claim": r.text,
+                        "article": titles.get(r.source_id) or r.source_title or r.source_id,
+                        "flagged": bool(r.flagged),
+                    }
+                    for r in rows
+                ]
+            ),
             hide_index=True,
             width="stretch",
+            column_config={"claim": st.column_config.TextColumn("claim", width="large")},
         )
         pager = st.columns([1, 1, 4])
         if pager[0].button("← Previous", key="queue-prev", disabled=page == 0):
@@ -130,8 +140,11 @@ with flagged:
 with report:
     target = st.selectbox("Article", list(titles), format_func=lambda i: titles[i], key="report-source")
     view = or_stop(data.get_source, target)
-    rows_out = export.report_rows(view.claims, data.flags_of_source(target))
-    st.markdown(f"**{len(rows_out)} statements** need correcting in {md(titles[target])}.")
+    its_flags = data.flags_of_source(target)
+    rows_out = export.report_rows(view.claims, its_flags)
+    corrected = export.corrected_count(its_flags)
+    done = f" {corrected} marked corrected by an editor." if corrected else ""
+    st.markdown(f"**{len(rows_out)} statements** need correcting in {md(titles[target])}.{done}")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     markdown = export.correction_markdown(view.source, rows_out, stamp)
     dl = st.columns(2)
@@ -146,4 +159,4 @@ with report:
         key="report-csv",
     )
     with st.expander("Preview"):
-        st.code(markdown, language="markdown")
+        st.code(markdown, language="markdown", wrap_lines=True)

@@ -7,22 +7,10 @@ from dataclasses import dataclass
 
 from kb.store import claim_rank
 from kb.views import ClaimRow
+from ui.components.palette import GRADES, NOT_GRADED, STATUSES, grade_swatch, status_swatch
 
-NOT_GRADED = "not graded"
-GRADES = ("high", "moderate", "low", "very low", "none")
-STATUSES = ("cited", "vague", "missing")
-
-# Background tints: graded claims by certainty (green = strong ... red = none); ungraded claims
-# by citation status (blue = cited, amber = vague, red = missing). Graded highlights have a
-# solid underline, ungraded a dashed one, so the two scales are not confused.
-GRADE_COLOURS = {
-    "high": "#b2f2bb",
-    "moderate": "#d8f5a2",
-    "low": "#ffec99",
-    "very low": "#ffd8a8",
-    "none": "#ffc9c9",
-}
-STATUS_COLOURS = {"cited": "#a5d8ff", "vague": "#ffe066", "missing": "#ffa8a8"}
+# Colours live in `palette`: highlighted text is tinted by grade when graded (green = strong ...
+# red = none), else by citation status (blue = cited, purple = vague, slate = missing).
 STATUS_LABELS = {
     "cited": "cited",
     "vague": "vague attribution, nothing cited",
@@ -35,9 +23,8 @@ def grade_label(row: ClaimRow) -> str:
 
 
 def colour(row: ClaimRow) -> str:
-    if row.grade in GRADE_COLOURS:
-        return GRADE_COLOURS[row.grade]
-    return STATUS_COLOURS.get(row.citation_status, "#e9ecef")
+    """The highlight tint: by grade when graded, else by citation status."""
+    return grade_swatch(row.grade).tint if row.grade else status_swatch(row.citation_status).tint
 
 
 def is_overclaim(row: ClaimRow) -> bool:
@@ -80,6 +67,7 @@ class Summary:
     overclaims: int
     graded: int
     weakest: list[ClaimRow]
+    by_grade: dict[str, int]  # high … none, then "not graded"
 
     @property
     def share_cited(self) -> float:
@@ -97,4 +85,5 @@ def summarize(claims: Sequence[ClaimRow], weakest: int = 5) -> Summary:
         overclaims=sum(1 for c in claims if is_overclaim(c)),
         graded=sum(1 for c in claims if c.grade),
         weakest=ordered[:weakest],
+        by_grade={g: sum(1 for c in claims if grade_label(c) == g) for g in (*GRADES, NOT_GRADED)},
     )

@@ -18,6 +18,7 @@ from typing import Any
 from kb.views import ClaimRow, Subgraph
 from ui.components.claims import grade_label, problems
 from ui.components.graph import node_label
+from ui.components.titles import display_title
 
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MD_REPORT = re.compile(r"([\\`*_{}\[\]<>#|!~$])")
@@ -107,15 +108,30 @@ def _md(text: Any) -> str:
     return _MD_REPORT.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _corrected(flags: Sequence[dict[str, Any]]) -> bool:
+    """An editor resolved a flag on the claim ("the text was corrected") and none is open."""
+    statuses = {f.get("status") for f in flags}
+    return "resolved" in statuses and "open" not in statuses
+
+
+def _needs_correcting(found: Sequence[str], flags: Sequence[dict[str, Any]]) -> bool:
+    """An open flag, or a problem the text still has; a dismissed flag ("the flag was wrong")
+    adds nothing, a resolved one means the text was corrected."""
+    if _corrected(flags):
+        return False
+    return bool(found) or any(f.get("status") == "open" for f in flags)
+
+
 def report_rows(claims: Sequence[ClaimRow], flags: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per claim that needs correcting (a problem or any flag), in reading order."""
+    """One row per claim that needs correcting, in reading order: an open flag, or a problem
+    (no citation, vague attribution, overclaim) whose flag no editor has resolved."""
     flags_by_claim: dict[str, list[dict[str, Any]]] = {}
     for f in flags:
         flags_by_claim.setdefault(f["claim"]["id"], []).append(f["flag"])
     rows = []
     for c in sorted(claims, key=lambda c: c.start or 0):
         found, its_flags = problems(c), flags_by_claim.get(c.id, [])
-        if not found and not its_flags:
+        if not _needs_correcting(found, its_flags):
             continue
         rows.append(
             {
@@ -133,13 +149,21 @@ def report_rows(claims: Sequence[ClaimRow], flags: Sequence[dict[str, Any]]) -> 
     return rows
 
 
+def corrected_count(flags: Sequence[dict[str, Any]]) -> int:
+    """Statements an editor marked corrected: a flag resolved and none still open."""
+    flags_by_claim: dict[str, list[dict[str, Any]]] = {}
+    for f in flags:
+        flags_by_claim.setdefault(f["claim"]["id"], []).append(f["flag"])
+    return sum(1 for its in flags_by_claim.values() if _corrected(its))
+
+
 def correction_csv(rows: Sequence[dict[str, Any]]) -> str:
     header = ["claim_id", "text", "problems", "grade", "citation_status", "flags"]
     return _csv(header, ([r[h] for h in header] for r in rows))
 
 
 def correction_markdown(source: dict[str, Any], rows: Sequence[dict[str, Any]], generated_at: str) -> str:
-    title = source.get("title") or source.get("key") or source.get("id")
+    title = display_title(source)
     lines = [
         f"# Correction report: {_md(title)}",
         "",

@@ -1,43 +1,47 @@
-"""Draw a `Subgraph` as a self-contained SVG (pure; no Streamlit, no scripts, no network).
+"""A `Subgraph` as Cytoscape.js elements and styles for the graph view (pure; no Streamlit).
 
-Layout is Fruchterman–Reingold force-directed placement, seeded from the node ids so the same
-view is drawn the same way each time. Every caption and tooltip is escaped. Node colour says
-the label; claims are squares coloured by grade when graded, else by citation status.
+The view itself is the `streamlit-cytoscape` component (see docs/dependencies.md): pan, zoom,
+drag, a side panel with the clicked node's properties, expand and remove in place. This module
+decides what it is given. Captions are drawn on a canvas, so they are text by construction;
+the side panel builds text nodes, except that it turns `<a href="http…">` in a value into a link,
+so `inert` breaks that one pattern in every value taken from the graph. Colours and shapes
+come from `palette`: claims are squares coloured by grade (by citation status before grading).
 """
 
 from __future__ import annotations
 
-import math
-import zlib
-
-import numpy as np
+import re
+from collections.abc import Iterable
+from typing import Any
 
 from kb.views import GraphNode, Subgraph
+from ui.components.palette import GRADES, NODE, STATUSES, UNKNOWN, grade_swatch, status_swatch
 from ui.components.safe import esc, short
 
-LABEL_COLOURS = {
-    "Source": "#4263eb",
-    "Claim": "#868e96",
-    "Proposition": "#7048e8",
-    "Entity": "#f08c00",
-    "Work": "#0ca678",
-    "Assessment": "#495057",
-    "Flag": "#d6336c",
-    "FlagEvent": "#adb5bd",
-}
-CLAIM_GRADE_COLOURS = {
-    "high": "#2f9e44",
-    "moderate": "#74b816",
-    "low": "#fab005",
-    "very low": "#fd7e14",
-    "none": "#e03131",
-}
-CLAIM_STATUS_COLOURS = {"cited": "#1098ad", "vague": "#f59f00", "missing": "#c92a2a"}
+KINDS = tuple(NODE)
+PANEL_KEYS = (
+    "kind",
+    "grade",
+    "citation_status",
+    "overclaim",
+    "design",
+    "year",
+    "status",
+    "reason",
+    "created_by",
+    "effect",
+    "site",
+    "locator",
+    "doi",
+    "pmid",
+)
+_ANCHOR = re.compile(r"<(?=\s*a[\s>/])", re.IGNORECASE)
+_JOINER = "\u2060"
 
 
 def node_label(node: GraphNode) -> str:
     for label in node.labels:
-        if label in LABEL_COLOURS:
+        if label in NODE:
             return label
     return node.labels[0] if node.labels else "Node"
 
@@ -46,126 +50,89 @@ def node_colour(node: GraphNode) -> str:
     label = node_label(node)
     if label == "Claim":
         grade = node.properties.get("grade")
-        if grade in CLAIM_GRADE_COLOURS:
-            return CLAIM_GRADE_COLOURS[grade]
-        return CLAIM_STATUS_COLOURS.get(str(node.properties.get("citation_status")), LABEL_COLOURS["Claim"])
-    return LABEL_COLOURS.get(label, "#ced4da")
+        if grade:
+            return grade_swatch(str(grade)).strong
+        return status_swatch(str(node.properties.get("citation_status"))).strong
+    return NODE.get(label, (UNKNOWN, "ellipse"))[0].strong
 
 
-def layout(
-    graph: Subgraph, width: float = 900, height: float = 560, iterations: int = 150
-) -> dict[str, tuple[float, float]]:
-    ids = [n.id for n in graph.nodes]
-    n = len(ids)
-    if n == 0:
-        return {}
-    left, right, top, bottom = 30.0, 170.0, 30.0, 30.0  # room on the right for node captions
-    if n == 1:
-        return {ids[0]: (width / 3, height / 2)}
-    index = {nid: i for i, nid in enumerate(ids)}
-    pairs = np.array(
-        [(index[e.start], index[e.end]) for e in graph.edges if e.start in index and e.end in index],
-        dtype=int,
-    ).reshape(-1, 2)
-    rng = np.random.default_rng(zlib.crc32("\n".join(sorted(ids)).encode()))
-    pos = rng.random((n, 2))
-    k = math.sqrt(1.0 / n)
-    step = 0.1
-    for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.maximum(np.linalg.norm(delta, axis=-1), 1e-3)
-        disp = (delta * (k * k / dist**2)[..., None]).sum(axis=1)
-        if len(pairs):
-            d = pos[pairs[:, 0]] - pos[pairs[:, 1]]
-            dd = np.maximum(np.linalg.norm(d, axis=-1), 1e-3)
-            pull = d * (dd / k)[:, None]
-            np.add.at(disp, pairs[:, 0], -pull)
-            np.add.at(disp, pairs[:, 1], pull)
-        length = np.maximum(np.linalg.norm(disp, axis=-1), 1e-6)
-        pos += disp / length[:, None] * np.minimum(length, step)[:, None]
-        step = max(step * 0.97, 0.002)
-    low, high = pos.min(axis=0), pos.max(axis=0)
-    span = np.where(high - low < 1e-9, 1.0, high - low)
-    scaled = (pos - low) / span
-    xs = left + scaled[:, 0] * (width - left - right)
-    ys = top + scaled[:, 1] * (height - top - bottom)
-    return {nid: (float(xs[i]), float(ys[i])) for i, nid in enumerate(ids)}
+def inert(value: object, limit: int = 400) -> str:
+    """A value for the side panel: shortened, and never read as a link."""
+    return _ANCHOR.sub("<" + _JOINER, short(value, limit))
 
 
-def _tooltip(node: GraphNode) -> str:
-    props = node.properties
-    lines = [f"{node_label(node)}: {node.caption}", f"id: {node.id}"]
-    for key in ("grade", "citation_status", "kind", "design", "year", "status", "effect", "reason"):
-        if props.get(key) not in (None, "", []):
-            lines.append(f"{key}: {props[key]}")
-    return "\n".join(lines)
-
-
-def to_svg(
-    graph: Subgraph, *, focus: str | None = None, width: int = 900, height: int = 560, labels: bool = True
-) -> str:
-    pos = layout(graph, width, height)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
-        f'preserveAspectRatio="xMidYMid meet" role="img" aria-label="graph of {len(graph.nodes)} nodes" '
-        'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" style="background: #fcfcfd;">',
-        '<defs><marker id="kb-arrow" viewBox="0 0 10 10" refX="16" refY="5" markerWidth="6" '
-        'markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#adb5bd"/>'
-        "</marker></defs>",
-    ]
-    show_edge_labels = labels and len(graph.edges) <= 30
+def degrees(graph: Subgraph) -> dict[str, int]:
+    found = {n.id: 0 for n in graph.nodes}
     for e in graph.edges:
-        if e.start not in pos or e.end not in pos:
-            continue
-        (x1, y1), (x2, y2) = pos[e.start], pos[e.end]
-        tip = e.type + (f" ({e.provenance})" if e.provenance else "")
-        out.append(
-            f'<g><title>{esc(tip)}</title><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            'stroke="#adb5bd" stroke-width="1.2" marker-end="url(#kb-arrow)"/>'
-        )
-        if show_edge_labels:
-            out.append(
-                f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2:.1f}" font-size="8" fill="#868e96" '
-                f'text-anchor="middle">{esc(e.type)}</text>'
-            )
-        out.append("</g>")
-    show_labels = labels and len(graph.nodes) <= 80
-    for node in graph.nodes:
-        x, y = pos[node.id]
-        fill = node_colour(node)
-        stroke = (
-            'stroke="#212529" stroke-width="3"' if node.id == focus else 'stroke="#fff" stroke-width="1.5"'
-        )
-        if node_label(node) == "Claim":
-            shape = f'<rect x="{x - 8:.1f}" y="{y - 8:.1f}" width="16" height="16" rx="3" fill="{fill}" {stroke}/>'
-        else:
-            shape = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{fill}" {stroke}/>'
-        text = ""
-        if show_labels or node.id == focus:
-            text = (
-                f'<text x="{x + 12:.1f}" y="{y + 4:.1f}" font-size="10" fill="#212529">'
-                f"{esc(short(node.caption, 28))}</text>"
-            )
-        out.append(f'<g data-id="{esc(node.id)}"><title>{esc(_tooltip(node))}</title>{shape}{text}</g>')
-    out.append("</svg>")
-    return "".join(out)
+        for end in (e.start, e.end):
+            if end in found:
+                found[end] += 1
+    return found
 
 
-def legend_html() -> str:
-    def dot(label: str, colour: str, square: bool = False) -> str:
-        radius = "3px" if square else "50%"
-        return (
-            f'<span style="display: inline-block; width: 10px; height: 10px; border-radius: {radius}; '
-            f'background: {colour}; margin: 0 4px 0 10px;"></span>{esc(label)}'
-        )
+def elements(graph: Subgraph, *, focus: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Nodes and edges for the component. Hubs are drawn larger; the focus node has a ring."""
+    degree = degrees(graph)
+    nodes = []
+    for n in graph.nodes:
+        label = node_label(n)
+        data: dict[str, Any] = {
+            "id": n.id,
+            "label": label,
+            "name": inert(n.caption, 32),
+            "caption": inert(n.caption),
+        }
+        for key in PANEL_KEYS:
+            value = n.properties.get(key)
+            if value not in (None, "", []):
+                data[key] = inert(value, 200)
+        data["_colour"] = node_colour(n)
+        data["_size"] = 16 + min(degree.get(n.id, 0), 24)
+        data["_ring"] = 3 if n.id == focus else 0.8
+        nodes.append({"data": data})
+    known = {n.id for n in graph.nodes}
+    edges = [
+        {
+            "data": {
+                "id": f"{e.start}|{e.type}|{e.end}",
+                "source": e.start,
+                "target": e.end,
+                "label": e.type,
+                **({"provenance": inert(e.provenance, 80)} if e.provenance else {}),
+            }
+        }
+        for e in graph.edges
+        if e.start in known and e.end in known
+    ]
+    return {"nodes": nodes, "edges": edges}
 
-    kinds = "".join(dot(label, c) for label, c in LABEL_COLOURS.items() if label != "Claim")
-    grades = "".join(dot(g, c, square=True) for g, c in CLAIM_GRADE_COLOURS.items())
-    statuses = "".join(dot(s, c, square=True) for s, c in CLAIM_STATUS_COLOURS.items())
-    return (
-        f'<div style="font-size: 0.8rem; line-height: 1.8;">{kinds}<br>'
-        f"Claims (squares) by grade: {grades}<br>not graded, by citation: {statuses}</div>"
-    )
+
+def node_style(label: str) -> dict[str, Any]:
+    """Cytoscape styles for one kind of node (the component selects them by `label`)."""
+    shape = NODE.get(label, (UNKNOWN, "ellipse"))[1]
+    return {
+        "shape": shape,
+        "background-color": "data(_colour)",
+        "width": "data(_size)",
+        "height": "data(_size)",
+        "border-width": "data(_ring)",
+        "border-color": "#212529",
+        "font-size": 5,
+        "text-wrap": "ellipsis",
+        "text-max-width": 70,
+        "min-zoomed-font-size": 7,
+    }
+
+
+EDGE_STYLE: dict[str, Any] = {
+    "width": 1.2,
+    "line-color": "#adb5bd",
+    "target-arrow-color": "#adb5bd",
+    "font-size": 3.5,
+    "color": "#495057",
+    "text-background-color": "#f8f9fa",
+    "min-zoomed-font-size": 9,
+}
 
 
 def merge(a: Subgraph, b: Subgraph) -> Subgraph:
@@ -185,3 +152,41 @@ def keep_labels(graph: Subgraph, labels: set[str]) -> Subgraph:
     ids = {n.id for n in nodes}
     edges = [e for e in graph.edges if e.start in ids and e.end in ids]
     return Subgraph(nodes=nodes, edges=edges, truncated=graph.truncated)
+
+
+def without(graph: Subgraph, ids: Iterable[str]) -> Subgraph:
+    gone = set(ids)
+    nodes = [n for n in graph.nodes if n.id not in gone]
+    edges = [e for e in graph.edges if e.start not in gone and e.end not in gone]
+    return Subgraph(nodes=nodes, edges=edges, truncated=graph.truncated)
+
+
+_SHAPES = {
+    "ellipse": "border-radius: 50%;",
+    "round-rectangle": "border-radius: 3px;",
+    "hexagon": "clip-path: polygon(25% 0, 75% 0, 100% 50%, 75% 100%, 25% 100%, 0 50%);",
+    "diamond": "clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%);",
+    "barrel": "border-radius: 35% / 20%;",
+    "round-triangle": "clip-path: polygon(50% 0, 100% 100%, 0 100%);",
+    "tag": "clip-path: polygon(0 0, 70% 0, 100% 50%, 70% 100%, 0 100%);",
+}
+
+
+def legend_html() -> str:
+    """The view's key: a swatch in each kind's shape, then the claims' colours."""
+
+    def item(label: str, colour: str, shape: str) -> str:
+        return (
+            '<span style="white-space: nowrap; margin-right: 0.9rem;">'
+            f'<span style="display: inline-block; width: 11px; height: 11px; margin-right: 4px; '
+            f'vertical-align: -1px; background: {colour}; {_SHAPES.get(shape, "")}"></span>{esc(label)}</span>'
+        )
+
+    kinds = "".join(item(k, s.strong, shape) for k, (s, shape) in NODE.items() if k != "Claim")
+    grades = "".join(item(g, grade_swatch(g).strong, "round-rectangle") for g in GRADES)
+    statuses = "".join(item(s, status_swatch(s).strong, "round-rectangle") for s in STATUSES)
+    return (
+        '<div class="kb-legend" style="font-size: 0.8rem; line-height: 1.9;">'
+        f"{kinds}<br><b>Claims</b> (squares) by grade: {grades}<br>"
+        f"not graded yet, by citation: {statuses}</div>"
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kb.views import ClaimRow
-from ui.components.claims import GRADE_COLOURS, STATUS_COLOURS, STATUS_LABELS, colour, grade_label
+from ui.components.claims import STATUS_LABELS, colour, grade_label
+from ui.components.palette import GRADE, GRADES, STATUS, STATUSES
 from ui.components.safe import esc
 
 _BOX = (
@@ -70,8 +71,8 @@ def legend_html() -> str:
             f'padding: 0 6px; margin-right: 6px; white-space: nowrap;">{esc(label)}</span>'
         )
 
-    graded = "".join(chip(g, c, "solid") for g, c in GRADE_COLOURS.items())
-    ungraded = "".join(chip(STATUS_LABELS[s], c, "dashed") for s, c in STATUS_COLOURS.items())
+    graded = "".join(chip(g, GRADE[g].tint, "solid") for g in GRADES)
+    ungraded = "".join(chip(STATUS_LABELS[s], STATUS[s].tint, "dashed") for s in STATUSES)
     return (
         '<div style="font-size: 0.85rem; line-height: 2;">'
         f"<b>Graded</b> (certainty of evidence): {graded}<br>"

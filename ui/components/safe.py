@@ -13,6 +13,11 @@ import re
 from urllib.parse import quote, urlsplit
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=\"'&%@^])")
+# Streamlit's Markdown (GFM) turns literal URLs, www. names and e-mail addresses into links after
+# escapes are resolved, so escaping cannot stop it; an invisible WORD JOINER inside "://",
+# after "www" and after "@" breaks each pattern without changing what the reader sees.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-])(?=://)|(?<=\bwww)(?=\.)|(?<=@)")
+_JOINER = "\u2060"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
@@ -28,14 +33,21 @@ def esc(value: object) -> str:
 
 def md(value: object) -> str:
     """Text for Markdown: every ASCII punctuation that Markdown (or Streamlit's directives,
-    LaTeX and raw HTML) could read as syntax is backslash-escaped; newlines become spaces."""
+    LaTeX and raw HTML) could read as syntax is backslash-escaped; newlines become spaces; URLs,
+    www. names and e-mail addresses stay text (see `_AUTOLINK`)."""
     text = _CONTROL.sub("", str(value)).replace("\r", " ").replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(_JOINER, text))
 
 
 def short(value: object, limit: int = 120) -> str:
+    """At most `limit` characters, cut at a word boundary (a single overlong word is cut)."""
     text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-—") + "…"
 
 
 def http_url(url: object) -> str | None:

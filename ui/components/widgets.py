@@ -3,16 +3,18 @@ and works is escaped here (`safe.esc` for HTML, `safe.md` for Markdown) before i
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
+from streamlit_cytoscape import EdgeStyle, InfopanelAction, NodeStyle, streamlit_cytoscape
 
 from kb.views import CitedWork, ClaimDetail, ClaimRow, Subgraph
 from ui.components import data, graph, nav
-from ui.components.claims import STATUS_LABELS, Summary, cue_words, grade_label, is_overclaim
+from ui.components.badges import claim_badges
+from ui.components.claims import Summary, cue_words, grade_label, is_overclaim
 from ui.components.feedback import attempt
+from ui.components.palette import grade_swatch
 from ui.components.safe import esc, md, md_link, short, work_links
 
 
@@ -22,15 +24,7 @@ def html(body: str) -> None:
 
 
 def badge_row(row: ClaimRow) -> None:
-    parts = [
-        f"**Grade:** {md(grade_label(row))}",
-        f"**Citation:** {md(STATUS_LABELS.get(row.citation_status, row.citation_status))}",
-    ]
-    if is_overclaim(row):
-        parts.append(":red[**overclaim**]")
-    if row.flagged:
-        parts.append(":violet[**flagged**]")
-    st.markdown(" · ".join(parts))
+    html(f'<div class="kb-badges">{claim_badges(row)}</div>')
 
 
 def quote(text: str) -> None:
@@ -135,7 +129,42 @@ def _candidate_actions(claim_id: str, cited: CitedWork) -> None:
         st.rerun()
 
 
-def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False) -> None:
+def category_chart(counts: dict[str, int], colours: dict[str, str], *, field: str, height: int = 150) -> None:
+    """One bar per category, in the given order and the palette's colours."""
+    order = list(counts)
+    st.vega_lite_chart(
+        {
+            "data": {"values": [{field: k, "claims": n} for k, n in counts.items()]},
+            "mark": {"type": "bar", "cornerRadiusEnd": 3},
+            "encoding": {
+                "y": {"field": field, "type": "nominal", "sort": order, "title": None},
+                "x": {
+                    "field": "claims",
+                    "type": "quantitative",
+                    "title": "claims",
+                    "axis": {"tickMinStep": 1},
+                },
+                "color": {
+                    "field": field,
+                    "type": "nominal",
+                    "scale": {"domain": order, "range": [colours[k] for k in order]},
+                    "legend": None,
+                },
+                "tooltip": [{"field": field}, {"field": "claims"}],
+            },
+            "height": height,
+        },
+        width="stretch",
+    )
+
+
+def grade_chart(summary: Summary, *, height: int = 150) -> None:
+    """A small bar per grade (and "not graded"), in the palette's colours."""
+    colours = {g: grade_swatch(g).strong for g in summary.by_grade}
+    category_chart(summary.by_grade, colours, field="grade", height=height)
+
+
+def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False, chart: bool = False) -> None:
     cols = st.columns(5)
     cols[0].metric("Claims found", summary.claims)
     cols[1].metric(
@@ -148,6 +177,9 @@ def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False) -> 
         st.caption(
             "Not graded yet: colours show citation status. Grades appear once the evidence is assessed."
         )
+    if chart and summary.claims:
+        st.markdown("**Strength of the evidence behind its claims**")
+        grade_chart(summary)
     if not summary.weakest:
         return
     box = st.expander("Weakest claims first") if fold_weakest else st.container()
@@ -156,10 +188,10 @@ def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False) -> 
             st.markdown("**Weakest claims first**")
         for row in summary.weakest:
             left, right = st.columns([6, 1], vertical_alignment="center")
-            left.markdown(
-                f"{md(grade_label(row))} · {md(STATUS_LABELS.get(row.citation_status, row.citation_status))}"
-                f"{' · :red[overclaim]' if is_overclaim(row) else ''} — {md(short(row.text, 160))}"
-            )
+            with left:
+                html(
+                    f'<div class="kb-weak">{claim_badges(row, flagged=False)} {esc(short(row.text, 160))}</div>'
+                )
             if right.button("Open", key=f"{key}-open-{row.id}", help="Claim detail"):
                 nav.open_claim(row.id)
 
@@ -182,22 +214,72 @@ def claims_table(rows: Sequence[ClaimRow]) -> list[dict[str, Any]]:
     ]
 
 
-def svg_frame(svg: str, *, height: int, alt: str) -> None:
-    """Show an SVG this app built as a `data:` document in its own frame: st.html's sanitizer
-    drops SVG, and a data: frame has an opaque origin, so it can never reach the app."""
-    url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    st.iframe(url, height=height + 8, alt=alt)
+# fcose: a force layout that stays readable at a few hundred nodes; seeded randomly per view,
+# laid out once (the component keeps positions when nodes are added, hidden or removed).
+GRAPH_LAYOUT: dict[str, Any] = {
+    "name": "fcose",
+    "quality": "default",
+    "animate": False,
+    "fit": True,
+    "padding": 24,
+    "nodeDimensionsIncludeLabels": False,
+    "idealEdgeLength": 55,
+    "nodeRepulsion": 9000,
+    "nodeSeparation": 60,
+}
+OPEN_ACTION = InfopanelAction("open", "Open in the app", icon="open_in_new")
 
 
-def graph_block(sub: Subgraph, *, focus: str | None = None, height: int = 560) -> None:
+def _take_event(key: str, handle: Callable[[dict[str, Any]], None]) -> None:
+    """Run `handle` once per component event (the component keeps returning its last one)."""
+    event = st.session_state.get(key)
+    if not isinstance(event, dict) or event.get("timestamp") == st.session_state.get(f"{key}-seen"):
+        return
+    st.session_state[f"{key}-seen"] = event.get("timestamp")
+    handle(event)
+
+
+def graph_view(
+    sub: Subgraph,
+    *,
+    key: str,
+    focus: str | None = None,
+    height: int = 560,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+    expand: bool = False,
+) -> None:
+    """The interactive graph: pan, zoom, drag, click a node for its properties; with `expand`,
+    double-click (or the side panel's button) adds a node's neighbours in place and the delete
+    key removes nodes from the view. `on_event` gets each expand, remove and open event."""
     if not sub.nodes:
         st.caption("Nothing to draw.")
         return
-    svg_frame(
-        graph.to_svg(sub, focus=focus, height=height),
+    labels = sorted({graph.node_label(n) for n in sub.nodes})
+    types = sorted({e.type for e in sub.edges})
+    streamlit_cytoscape(
+        graph.elements(sub, focus=focus),
+        layout=GRAPH_LAYOUT,
+        node_styles=[
+            NodeStyle(label, caption="name", custom_styles=graph.node_style(label)) for label in labels
+        ],
+        edge_styles=[
+            EdgeStyle(t, caption="label", directed=True, custom_styles=graph.EDGE_STYLE) for t in types
+        ],
         height=height,
-        alt=f"Network of {len(sub.nodes)} nodes and {len(sub.edges)} relationships",
+        key=key,
+        on_change=(lambda: _take_event(key, on_event)) if on_event else None,
+        node_actions=["expand", "remove"] if expand else [],
+        infopanel_actions=[OPEN_ACTION] if on_event else [],
     )
     html(graph.legend_html())
     if sub.truncated:
-        st.caption("The view was cut at the node limit; raise the limit or expand fewer nodes.")
+        st.caption(
+            "Cut at the node limit: the most connected neighbours are shown. Raise the limit or expand a node."
+        )
+
+
+def graph_block(
+    sub: Subgraph, *, focus: str | None = None, height: int = 460, key: str = "graph-block"
+) -> None:
+    """A graph to look at (no expanding): a claim's neighbourhood, a query's result."""
+    graph_view(sub, key=key, focus=focus, height=height)

@@ -1,0 +1,69 @@
+"""Grade, citation and overclaim as coloured badges and table cells, in the one palette (pure).
+
+The badge words are the app's own vocabulary; they still pass through `esc`, like anything
+that reaches HTML. Tables get the same colours through a pandas `Styler` (`st.dataframe`
+shows its cell styles), so a grade looks the same in a table as in a badge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from kb.views import ClaimRow
+from ui.components.claims import STATUS_LABELS, grade_label, is_overclaim
+from ui.components.palette import FLAGGED, GRADE, OVERCLAIM, STATUS, UNKNOWN, Swatch
+from ui.components.safe import esc
+
+_BADGE = (
+    "display: inline-block; padding: 0.05rem 0.55rem; margin: 0 0.3rem 0.2rem 0; border-radius: 0.8rem; "
+    "font-size: 0.8rem; font-weight: 600; line-height: 1.5; white-space: nowrap;"
+)
+
+
+def badge(text: str, swatch: Swatch, *, title: str = "") -> str:
+    tip = f' title="{esc(title)}"' if title else ""
+    return (
+        f'<span class="kb-badge"{tip} style="{_BADGE} background: {swatch.strong}; color: {swatch.ink};">'
+        f"{esc(text)}</span>"
+    )
+
+
+def claim_badges(row: ClaimRow, *, flagged: bool | None = None) -> str:
+    """Grade, citation status, overclaim and (when asked) flagged, as one line of badges."""
+    grade = grade_label(row)
+    status = row.citation_status
+    parts = [
+        badge(f"grade: {grade}", GRADE.get(grade, UNKNOWN), title="certainty of the evidence"),
+        badge(STATUS_LABELS.get(status, status), STATUS.get(status, UNKNOWN), title="citation status"),
+    ]
+    if is_overclaim(row):
+        parts.append(badge("overclaim", OVERCLAIM, title="wording stronger than the evidence"))
+    if row.flagged if flagged is None else flagged:
+        parts.append(badge("flagged", FLAGGED, title="an editor flagged this claim"))
+    return "".join(parts)
+
+
+def _cell(swatch: Swatch) -> str:
+    return f"background-color: {swatch.strong}; color: {swatch.ink}; font-weight: 600;"
+
+
+def _styles(column: str, value: Any) -> str:
+    if column == "grade":
+        return _cell(GRADE.get(str(value), UNKNOWN))
+    if column == "citation":
+        return _cell(STATUS.get(str(value), UNKNOWN))
+    if column == "overclaim" and value is True:
+        return _cell(OVERCLAIM)
+    return ""
+
+
+def styled(rows: Sequence[dict[str, Any]]) -> Styler | pd.DataFrame:
+    """Rows for `st.dataframe`, their grade, citation and overclaim cells in the palette."""
+    frame = pd.DataFrame(list(rows))
+    if frame.empty:
+        return frame
+    return frame.style.apply(lambda col: [_styles(str(col.name), v) for v in col], axis=0)

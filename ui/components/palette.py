@@ -1,0 +1,62 @@
+"""The app's one palette: grades, citation statuses, overclaim and node kinds (pure data).
+
+Every coloured thing reads from here: the highlighted article text (tints), the badges, the
+tables, the report card's chart and the graph (strong colours). Grades run green → red by
+certainty; citation statuses use other hues (blue, purple, slate) so "none" (a grade) and
+"missing" (a citation status) never look alike, and node kinds avoid the grade hues (an Entity
+is teal, not orange like "very low"). Each strong colour carries its own readable text colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOT_GRADED = "not graded"
+GRADES = ("high", "moderate", "low", "very low", "none")
+STATUSES = ("cited", "vague", "missing")
+
+
+@dataclass(frozen=True)
+class Swatch:
+    strong: str  # badges, chart bars, graph nodes
+    tint: str  # highlighted text
+    ink: str  # text on `strong`
+
+
+GRADE = {
+    "high": Swatch("#2b8a3e", "#b2f2bb", "#ffffff"),
+    "moderate": Swatch("#74b816", "#d8f5a2", "#1b2b06"),
+    "low": Swatch("#fcc419", "#fff3bf", "#3b2a00"),
+    "very low": Swatch("#f76707", "#ffd8a8", "#ffffff"),
+    "none": Swatch("#c92a2a", "#ffc9c9", "#ffffff"),
+    NOT_GRADED: Swatch("#adb5bd", "#e9ecef", "#212529"),
+}
+STATUS = {
+    "cited": Swatch("#1971c2", "#a5d8ff", "#ffffff"),
+    "vague": Swatch("#9c36b5", "#eebefa", "#ffffff"),
+    "missing": Swatch("#495057", "#dee2e6", "#ffffff"),
+}
+OVERCLAIM = Swatch("#e03131", "#fff5f5", "#ffffff")
+FLAGGED = Swatch("#d6336c", "#ffdeeb", "#ffffff")
+UNKNOWN = Swatch("#ced4da", "#f1f3f5", "#212529")
+
+# Node kinds in the graph: hues apart from the grades', and a shape each (claims are squares,
+# coloured by grade, or by citation status before grading).
+NODE = {
+    "Source": (Swatch("#364fc7", "#dbe4ff", "#ffffff"), "hexagon"),
+    "Claim": (Swatch("#868e96", "#f1f3f5", "#ffffff"), "round-rectangle"),
+    "Proposition": (Swatch("#5f3dc4", "#e5dbff", "#ffffff"), "diamond"),
+    "Entity": (Swatch("#0c8599", "#c5f6fa", "#ffffff"), "ellipse"),
+    "Work": (Swatch("#8f5b34", "#f3e3d3", "#ffffff"), "barrel"),
+    "Assessment": (Swatch("#495057", "#e9ecef", "#ffffff"), "round-triangle"),
+    "Flag": (Swatch("#d6336c", "#ffdeeb", "#ffffff"), "tag"),
+    "FlagEvent": (Swatch("#adb5bd", "#f1f3f5", "#212529"), "ellipse"),
+}
+
+
+def grade_swatch(grade: str | None) -> Swatch:
+    return GRADE.get(grade or NOT_GRADED, UNKNOWN)
+
+
+def status_swatch(status: str | None) -> Swatch:
+    return STATUS.get(status or "", UNKNOWN)
