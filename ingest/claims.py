@@ -65,7 +65,11 @@ _MAX_PARAGRAPH_CHARS = 20_000
 
 
 class ClaimDetector(Protocol):
-    def detect(self, text: str, source_id: str) -> list[Claim]: ...
+    """Finds the claims of one article's text; `title` (the page's, when known) helps tell what
+    the page promotes. Two implementations: `RuleClaimDetector` here, and the default,
+    `ingest.claimfinder.LearnedClaimDetector`, which uses this one's verdict as a feature."""
+
+    def detect(self, text: str, source_id: str, *, title: str | None = None) -> list[Claim]: ...
 
 
 def status_from(cues: Cues, has_citation: bool) -> CitationStatus:
@@ -195,7 +199,7 @@ def _surface(mention: Mention, acronyms: dict[str, str]) -> str:
     return surface.lower().replace("’", "'")
 
 
-def _readable(sentences: list[Sentence]) -> list[bool]:
+def readable_sentences(sentences: list[Sentence]) -> list[bool]:
     """Whether each sentence is read for claims: not when longer than `MAX_SENTENCE_CHARS` or past
     the first `_MAX_PARAGRAPH_CHARS` of its line (the rules' time grows faster than a sentence's
     length, and a paragraph's claims with its length)."""
@@ -230,7 +234,7 @@ def _article(sentences: list[Sentence], readable: list[bool], text: str) -> _Art
     return _Article(frozenset(promoted), main_surface, acronyms)
 
 
-def _kind(sentence: str, outcomes: list[str]) -> ClaimKind:
+def claim_kind(sentence: str, outcomes: list[str]) -> ClaimKind:
     rules = _rules()
     for kind, pattern in rules.kinds:
         if pattern.search(sentence):
@@ -318,9 +322,9 @@ def _confidence(how: str, atoms: int, cues: Cues) -> float:
 class RuleClaimDetector:
     """The default `ClaimDetector`: rules and lexicons only (see the module docstring)."""
 
-    def detect(self, text: str, source_id: str) -> list[Claim]:
+    def detect(self, text: str, source_id: str, *, title: str | None = None) -> list[Claim]:
         sentences = split_sentences(text)
-        readable = _readable(sentences)
+        readable = readable_sentences(sentences)
         article = _article(sentences, readable, text)
         claims: list[Claim] = []
         previous: str | None = None  # the subject of the sentence before, for "This/It"
@@ -344,7 +348,7 @@ class RuleClaimDetector:
             if subject is None:
                 continue
             atoms = extract_atoms(s.text, subject)
-            kind = _kind(s.text, [a.outcome for a in atoms])
+            kind = claim_kind(s.text, [a.outcome for a in atoms])
             if not atoms and kind not in (ClaimKind.SAFETY, ClaimKind.ONSET):
                 continue
             cues = detect_cues(s.text)

@@ -8,18 +8,25 @@
 use. `analyse_inputs()` reads what the user named and yields one Analysis or one error per
 item, so a batch goes on past a bad item. Like all of `ingest`, nothing here talks to the
 database: `ui.workflows` writes the documents through `kb.store`.
+
+Budgets. Each input is analysed in a worker process (`ingest.workers`) that is stopped when the
+input takes longer than `KB_INPUT_TIMEOUT` seconds or more than `KB_INPUT_MAX_MEMORY` MB; the
+input fails with one line and the batch goes on. What one document yields is bounded too
+(`Limits`): at most `KB_MAX_CLAIMS` claims and `KB_MAX_CITATIONS` citations, and claims and
+citations are read only from the start of the text up to four times as many sentence ends and
+possible citations (a number in brackets or after a word, a year, a link, an identifier), so
+time and memory stay in proportion whatever the page repeats. A document cut this way is kept
+whole (its text is stored) and `Analysis.cut` says where and why, for a warning line.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import multiprocessing
-import os
-import threading
-import time
-from collections import deque
+import heapq
+import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -27,14 +34,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from ingest.claims import ClaimDetector, RuleClaimDetector
+from ingest.claimfinder import LearnedClaimDetector
+from ingest.claims import ClaimDetector
 from ingest.entities import build_propositions
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
 from ingest.fetch import Fetched
-from ingest.inputs import ReadResult, read_all
+from ingest.inputs import read_all, unexpected
 from ingest.linking import LinkResult, citation_status, link_citations, to_records
-from kb.models import CitationStatus, Claim, Document, Source
+from ingest.links import Link
+from ingest.workers import run_in_workers
+from kb.models import Citation, CitationStatus, Claim, Document, Source
 from kb.settings import Settings
 
 StageCallback = Callable[[str, str], None]  # (stage, message)
@@ -51,6 +61,19 @@ class Analysis:
 
     document: Document
     links: LinkResult
+    cut: str | None = None  # why claims and citations were read from only part of the text
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one document may yield (see the module docstring)."""
+
+    claims: int = 5000
+    citations: int = 10000
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(claims=max(1, settings.max_claims), citations=max(1, settings.max_citations))
 
 
 @dataclass
@@ -63,6 +86,7 @@ class ItemReport:
     vague: int = 0
     missing: int = 0
     error: str | None = None
+    warning: str | None = None  # the document was stored, but cut (`Analysis.cut`)
 
 
 @dataclass
@@ -122,8 +146,10 @@ def analyse(
     content_type: str = "text/plain",
     base_url: str | None = None,
     detector: ClaimDetector | None = None,
+    limits: Limits | None = None,
 ) -> Analysis:
-    """Find claims, citations, entities and propositions in extracted text."""
+    """Find claims, citations, entities and propositions in extracted text, within `limits`."""
+    limits = limits or Limits()
     text = extracted.text
     source = Source(
         key=key,
@@ -136,16 +162,28 @@ def analyse(
         language=extracted.language,
         content_type=content_type,
     )
-    claims = (detector or RuleClaimDetector()).detect(text, source.id)
-    links = link_citations(text, claims, extracted.links, base_url=base_url)
+    end, why = _reading_end(text, extracted.links, limits)
+    read = text[:end]
+    read_links = [link for link in extracted.links if link.end <= end]
+    claims = (detector or LearnedClaimDetector()).detect(read, source.id, title=extracted.title)
+    links = link_citations(read, claims, read_links, base_url=base_url)
     if links.reference_start is not None:  # a reference list's titles are not the article's claims
-        end = links.reference_end if links.reference_end is not None else len(text)
-        kept = [c for c in claims if not (links.reference_start <= c.start < end)]
+        stop = links.reference_end if links.reference_end is not None else len(read)
+        kept = [c for c in claims if not (links.reference_start <= c.start < stop)]
         if len(kept) != len(claims):
             claims = kept
-            links = link_citations(text, claims, extracted.links, base_url=base_url)
-    claims = [_with_status(c, links) for c in claims]
+            links = link_citations(read, claims, read_links, base_url=base_url)
+    claims = sorted(claims, key=lambda c: c.start)
+    if len(claims) > limits.claims:
+        end, why = claims[limits.claims].start, f"{limits.claims:,} claims (KB_MAX_CLAIMS)"
+        claims, links = _up_to(claims, links, end)
     records = to_records(links, source.key)
+    if len(records.citations) > limits.citations:
+        end = _citation_end(claims, records.citations, limits.citations)
+        why = f"{limits.citations:,} citations (KB_MAX_CITATIONS)"
+        claims, links = _up_to(claims, links, end)
+        records = to_records(links, source.key)
+    claims = [_with_status(c, links) for c in claims]
     entities, propositions, claim_props = build_propositions(claims)
     document = Document(
         source=source,
@@ -157,7 +195,75 @@ def analyse(
         citations=records.citations,
         listed_work_ids=records.listed_work_ids,
     )
-    return Analysis(document=document, links=links)
+    cut = None
+    if why is not None:
+        cut = (
+            f"{locator}: cut: claims and citations were read from its first {end:,} of {len(text):,} "
+            f"characters only, as it reached {why}; the whole text is stored"
+        )
+    return Analysis(document=document, links=links, cut=cut)
+
+
+# Each claim is a sentence, and each citation starts at one of these: counting them is cheap,
+# and reading no further than `_READ_AHEAD` times the limits keeps the work in proportion.
+_READ_AHEAD = 4
+_SENTENCE_END = re.compile(r"[.!?…]+|\n")
+_POSSIBLE_CITATION = re.compile(
+    r"[\[(]\s*\d"  # [3], (3), [1-3]
+    r"|(?<=[^\W\d_]|[.,;:)\]%])\d"  # a superscript flattened into the text: rates3, conditions.1,2
+    r"|[¹²³⁰⁴⁵⁶⁷⁸⁹]+"
+    r"|\b(?:1[5-9]|20)\d\d\b"  # a year: author–year, named sources, journal references
+    r"|://|\bwww\.|\b10\.\d{4,9}/|\bpmid|\bpubmed|\bpmc\d|\bnct\d"  # identifiers, URLs
+    r"|\b(?:ncbi\.nlm\.nih\.gov|doi\.org|clinicaltrials\.gov|europepmc\.org)/",
+    re.I,
+)
+
+
+def _reading_end(text: str, links: list[Link], limits: Limits) -> tuple[int, str | None]:
+    """How much of `text` to read for claims and citations, and why not all of it."""
+    end, why = len(text), None
+    sentences = _nth(m.end() for m in _SENTENCE_END.finditer(text))
+    at = sentences(_READ_AHEAD * limits.claims)
+    if at is not None and at < end:
+        end, why = at, f"{_READ_AHEAD * limits.claims:,} sentences (four times KB_MAX_CLAIMS)"
+    possible = heapq.merge((m.start() for m in _POSSIBLE_CITATION.finditer(text)), (k.start for k in links))
+    at = _nth(possible)(_READ_AHEAD * limits.citations)
+    if at is not None and at < end:
+        end, why = at, f"{_READ_AHEAD * limits.citations:,} possible citations (four times KB_MAX_CITATIONS)"
+    if why is not None:
+        line = text.rfind("\n", 0, end)  # end at a line's end rather than inside a sentence
+        end = line if line > 0 else end
+    return end, why
+
+
+def _nth(positions: Iterable[int]) -> Callable[[int], int | None]:
+    return lambda n: next(itertools.islice(positions, n - 1, None), None)
+
+
+def _up_to(claims: list[Claim], links: LinkResult, end: int) -> tuple[list[Claim], LinkResult]:
+    """The claims that start before `end`, with only their citations."""
+    kept = [c for c in claims if c.start < end]
+    ids = {c.id for c in kept}
+    trimmed = links.model_copy(
+        update={
+            "by_claim": {k: v for k, v in links.by_claim.items() if k in ids},
+            "unattached": [m for m in links.unattached if m.start < end],
+        }
+    )
+    return kept, trimmed
+
+
+def _citation_end(claims: list[Claim], citations: list[Citation], most: int) -> int:
+    """Where the claim whose citations pass `most` starts (claims in text order)."""
+    per_claim: dict[str, int] = {}
+    for citation in citations:
+        per_claim[citation.claim_id] = per_claim.get(citation.claim_id, 0) + 1
+    total = 0
+    for claim in claims:
+        total += per_claim.get(claim.id, 0)
+        if total > most:
+            return claim.start
+    return claims[-1].end if claims else 0
 
 
 def _with_status(claim: Claim, links: LinkResult) -> Claim:
@@ -165,7 +271,9 @@ def _with_status(claim: Claim, links: LinkResult) -> Claim:
     return claim.model_copy(update={"citation_status": status})
 
 
-def analyse_fetched(fetched: Fetched, *, detector: ClaimDetector | None = None) -> Analysis:
+def analyse_fetched(
+    fetched: Fetched, *, detector: ClaimDetector | None = None, limits: Limits | None = None
+) -> Analysis:
     base = fetched.final_url if fetched.final_url.startswith("http") else None
     extracted = extract(
         fetched.body, fetched.content_type, charset=fetched.encoding, url=base, name=fetched.url
@@ -177,7 +285,17 @@ def analyse_fetched(fetched: Fetched, *, detector: ClaimDetector | None = None) 
         content_type=fetched.content_type,
         base_url=base,
         detector=detector,
+        limits=limits,
     )
+
+
+def analyse_within(fetched: Fetched, settings: Settings) -> Analysis:
+    """`analyse_fetched` within the settings' time, memory and size budgets (for one input the
+    app checks); raises the input's IngestError, an exceeded budget included."""
+    [(_, outcome)] = list(_analyse_all([(fetched.url, fetched)], settings, workers=1))
+    if isinstance(outcome, IngestError):
+        raise outcome
+    return outcome
 
 
 def status_counts(claims: Iterable[Claim]) -> dict[str, int]:
@@ -211,69 +329,58 @@ def analyse_inputs(
     workers: int = 1,
 ) -> Iterator[tuple[str, Analysis | IngestError]]:
     """(locator, analysis) for each input, in input order, or (locator, error) for one that could
-    not be read. With `workers` > 1 the analysis (CPU-bound, pure) runs in that many processes
-    while this one goes on reading; only the default detector is used there."""
+    not be read or analysed. The analysis (CPU-bound, pure) runs in `workers` processes, within
+    the settings' budgets, while this one goes on reading (see `ingest.workers`). With
+    KB_INPUT_TIMEOUT and KB_INPUT_MAX_MEMORY both 0 and one worker, or a `detector` of the
+    caller's, it runs in this process instead."""
     results = read_all(args, settings, as_list=as_list, session=session, stdin=stdin)
-    if workers > 1 and detector is None:
-        yield from _analyse_in_processes(results, workers)
+    items = (
+        (
+            r.item.locator,
+            r.fetched if r.error is None and r.fetched is not None else _unread(r.item.locator, r.error),
+        )
+        for r in results
+    )
+    yield from _analyse_all(items, settings, workers=workers, detector=detector)
+
+
+def _unread(locator: str, error: IngestError | None) -> IngestError:
+    return error or IngestError(f"{locator}: nothing was read")
+
+
+def _analyse_all(
+    items: Iterable[tuple[str, Fetched | IngestError]],
+    settings: Settings,
+    *,
+    workers: int,
+    detector: ClaimDetector | None = None,
+) -> Iterator[tuple[str, Analysis | IngestError]]:
+    limits = Limits.of(settings)
+    budgeted = settings.input_timeout > 0 or settings.input_max_memory > 0
+    if detector is None and (workers > 1 or budgeted):
+        task = functools.partial(analyse_job, limits=limits)
+        yield from run_in_workers(
+            task,
+            items,
+            workers=workers,
+            timeout=settings.input_timeout,
+            memory_mb=settings.input_max_memory,
+            window=max(1, workers) * _IN_FLIGHT,
+        )
         return
-    detector = detector or RuleClaimDetector()
-    for result in results:
-        if result.error is not None or result.fetched is None:
-            yield result.item.locator, result.error or IngestError(f"{result.item.locator}: nothing was read")
+    detector = detector or LearnedClaimDetector()
+    for locator, item in items:
+        if isinstance(item, IngestError):
+            yield locator, item
             continue
         try:
-            yield result.item.locator, analyse_fetched(result.fetched, detector=detector)
+            yield locator, analyse_fetched(item, detector=detector, limits=limits)
         except IngestError as e:
-            yield result.item.locator, e
+            yield locator, e
+        except Exception as e:  # a bug or a library's surprise stays this item's error
+            yield locator, unexpected(locator, "analysing it", e)
 
 
-def _analyse_or_error(fetched: Fetched) -> Analysis | IngestError:
-    try:
-        return analyse_fetched(fetched)
-    except IngestError as e:
-        return e
-
-
-def _analyse_in_processes(
-    results: Iterable[ReadResult], workers: int
-) -> Iterator[tuple[str, Analysis | IngestError]]:
-    """Analyse in a process pool, at most `_IN_FLIGHT` items per worker ahead of the consumer
-    (memory stays bounded), yielding in input order."""
-    window: deque[tuple[str, Future[Analysis | IngestError] | IngestError]] = deque()
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    )
-    with pool:
-        for result in results:
-            if result.error is not None or result.fetched is None:
-                error = result.error or IngestError(f"{result.item.locator}: nothing was read")
-                window.append((result.item.locator, error))
-            else:
-                window.append((result.item.locator, pool.submit(_analyse_or_error, result.fetched)))
-            while len(window) > workers * _IN_FLIGHT:
-                yield _settled(window.popleft())
-        while window:
-            yield _settled(window.popleft())
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Run in each worker: end it once the process that started it is gone. A worker waits on its
-    queue for ever otherwise, so a `kill -9` of `kb ingest` would leave idle workers behind."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def _settled(
-    entry: tuple[str, Future[Analysis | IngestError] | IngestError],
-) -> tuple[str, Analysis | IngestError]:
-    locator, outcome = entry
-    return locator, outcome.result() if isinstance(outcome, Future) else outcome
+def analyse_job(fetched: Fetched, *, limits: Limits) -> Analysis:
+    """What a worker process runs for one input."""
+    return analyse_fetched(fetched, limits=limits)
