@@ -41,9 +41,24 @@ __all__ = [
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+# A name longer than this (a 1 MB URL from a list) is cut in messages: the line stays readable
+# and the advice after the name is still seen.
+MAX_NAME = 200
+_LONG_NAME = re.compile(rf"\S{{{MAX_NAME + 2},}}")
+
+
 def one_line(text: str) -> str:
-    """`text` with unprintable characters written as escapes (a newline becomes \\n)."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """`text` with unprintable characters written as escapes (a newline becomes \\n), lone
+    surrogates as `\\udce9`, and every run of more than `MAX_NAME` + 1 non-blank characters cut
+    to its first `MAX_NAME` and "…" (and the colon that ended it)."""
+    text = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _LONG_NAME.sub(_cut, text)
+
+
+def _cut(match: re.Match[str]) -> str:
+    name = match.group()
+    return name[:MAX_NAME] + "…" + (name[-1] if name[-1] in ":;,)" else "")
 
 
 class IngestError(KBError):

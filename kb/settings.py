@@ -102,6 +102,21 @@ class Settings(BaseSettings):
     )
     offline: bool = Field(False, description="Never use the network (citations stay unresolved).")
 
+    input_timeout: float = Field(
+        120.0,
+        description="Seconds the analysis of one input may take before it fails (0: no limit).",
+    )
+    input_max_memory: int = Field(
+        2048,
+        description="Megabytes of memory the analysis of one input may use before it fails (0: no limit).",
+    )
+    max_claims: int = Field(
+        5000, description="Most claims read from one document; the rest of its text is kept unread."
+    )
+    max_citations: int = Field(
+        10000, description="Most citations read from one document; the rest of its text is kept unread."
+    )
+
     @property
     def engine_dir(self) -> Path:
         return self.home / "engine"

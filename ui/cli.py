@@ -1,12 +1,17 @@
 """The `kb` command: a thin layer over `kb` and `ingest`.
 
 Library errors (`KBError` and its subclasses) become one line on stderr and exit status 1;
-`kb --debug ...` shows the traceback instead. Each command lives in a small module under
+`kb --debug ...` shows the traceback instead. Output into a pipe that closes early
+(`kb claims | head -1`) ends the command quietly, with status 141 as a shell gives a process
+that SIGPIPE ended. Each command lives in a small module under
 `ui/commands/`; this file only assembles them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
 from typing import Any
 
@@ -26,6 +31,8 @@ class KBGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             raise click.ClickException(str(e)) from e
+        except BrokenPipeError:
+            _quiet_after_broken_pipe()
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as e:
@@ -54,7 +61,23 @@ ui_cmds.register(cli)
 
 
 def main() -> None:
-    cli(prog_name="kb")
+    try:
+        try:
+            cli(prog_name="kb")
+        finally:
+            sys.stdout.flush()  # here, where a closed pipe can be caught, not at exit
+    except BrokenPipeError:
+        _quiet_after_broken_pipe()
+
+
+def _quiet_after_broken_pipe() -> None:
+    """Point stdout and stderr at /dev/null, so nothing else (Python's own flush at exit
+    included) writes into the closed pipe, and exit as SIGPIPE would have ended us."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    sys.exit(128 + signal.SIGPIPE)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,12 @@ from typing import BinaryIO
 from tqdm import tqdm
 
 from ingest import evidence
-from ingest.errors import IngestError
+from ingest.errors import IngestError, one_line
 from ingest.fetch import Fetched, fetch
 from ingest.http import make_session
 from ingest.inputs import expand_inputs
 from ingest.mediatypes import DOCUMENT_TYPES, effective_type, type_for_suffix
-from ingest.pipeline import BatchReport, ItemReport, analyse_fetched, analyse_inputs, report_for
+from ingest.pipeline import BatchReport, ItemReport, analyse_inputs, analyse_within, report_for
 from ingest.resolve import Endpoints
 from kb.errors import KBError
 from kb.models import Claim, Document
@@ -51,13 +51,15 @@ def ingest_batch(
     on_error: Callable[[str], None] | None = None,
     endpoints: Endpoints | None = None,
     workers: int | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> BatchReport:
-    """Ingest every input; a bad one is reported and skipped.
+    """Ingest every input; a bad one is reported and skipped, whatever went wrong with it.
 
     A large batch is analysed in `workers` processes (default: one per core from
     `PARALLEL_FROM` inputs) while this process writes. Documents are written `WRITE_BATCH` to a
-    transaction; if such a write fails, its documents are written one per transaction, so only
-    the bad one is reported and the others land."""
+    transaction; if such a write fails, for any reason, its documents are written one per
+    transaction, so only the bad one is reported and the others land. A document stored cut
+    (too many claims or citations) is reported to `on_warning`."""
     args = list(args)
     offline = settings.offline if offline is None else offline
     total = len(expand_inputs(args, as_list=as_list))
@@ -84,11 +86,15 @@ def ingest_batch(
             continue
         try:
             doc = evidence.complete(outcome.document, settings, offline=offline, endpoints=endpoints)
-        except KBError as e:
-            item.error = f"{locator}: {e}"
+        except Exception as e:  # a KBError, or a surprise: this item's error either way
+            item.error = _item_error(locator, e)
             if on_error:
                 on_error(item.error)
             continue
+        if outcome.cut:
+            item.warning = outcome.cut
+            if on_warning:
+                on_warning(outcome.cut)
         pending.append((item, doc))
         if len(pending) >= WRITE_BATCH:
             flush()
@@ -101,18 +107,24 @@ def _write_all(store: GraphStore, pending: list[tuple[ItemReport, Document]]) ->
     """Write documents in one transaction, or one by one when that fails; fill in their reports."""
     try:
         results = [r.created for r in store.write_documents([doc for _, doc in pending])]
-    except KBError:
+    except Exception:  # not only KBError: a value the driver cannot send fails the batch too
         results = []
         for item, doc in pending:
             try:
                 results.append(store.write_document(doc).created)
-            except KBError as e:
-                item.error = f"{item.locator}: {e}"
+            except Exception as e:
+                item.error = _item_error(item.locator, e)
                 results.append(False)
     for (item, doc), created in zip(pending, results, strict=True):
         if not item.error:
             _fill(item, report_for(item.locator, doc, created))
     return [item for item, _ in pending]
+
+
+def _item_error(locator: str, error: Exception) -> str:
+    """One line for an item: a library error as it is, anything else named as unexpected."""
+    what = str(error) if isinstance(error, KBError) else f"unexpected error: {type(error).__name__}: {error}"
+    return one_line(f"{locator}: {what}")
 
 
 def _fill(item: ItemReport, done: ItemReport) -> None:
@@ -167,7 +179,7 @@ def check_article(
     else:
         raise IngestError("nothing to check: paste the article's text, give its URL or upload a file")
     say("extract", "extracting the main text")
-    analysis = analyse_fetched(fetched)
+    analysis = analyse_within(fetched, settings)
     doc = analysis.document
     say("claims", f"{len(doc.claims)} claims found")
     say("citations", f"{len(doc.citations)} citations attached, {len(doc.works)} works named")
@@ -183,6 +195,7 @@ def check_article(
         cited=counts.cited,
         vague=counts.vague,
         missing=counts.missing,
+        errors=[analysis.cut] if analysis.cut else [],
     )
 
 

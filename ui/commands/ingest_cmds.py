@@ -39,6 +39,8 @@ def extract_cmd(input_: str, as_json: bool, resolve_works: bool) -> None:
     [(_, outcome)] = results
     if isinstance(outcome, IngestError):
         raise outcome
+    if outcome.cut:
+        click.echo(f"warning: {outcome.cut}", err=True)
     doc = evidence.complete(outcome.document, cfg, offline=not resolve_works)
     data = analysis_json(outcome, doc.assessments)
     if as_json:
@@ -61,7 +63,10 @@ def ingest_cmd(inputs: tuple[str, ...], as_list: bool, offline: bool, quiet: boo
 
     Each document lands whole or not at all (up to 20 share a transaction, written one by one
     when that fails); an input that fails is reported on one line and the batch goes on. The
-    exit status is 1 when any input failed.
+    exit status is 1 when any input failed. A folder gives only the regular files inside it, and
+    a list only URLs and files in its own folder. An input whose analysis takes longer than
+    KB_INPUT_TIMEOUT seconds fails; a document with more than KB_MAX_CLAIMS claims or
+    KB_MAX_CITATIONS citations is stored cut, with a warning line.
     """
     cfg = settings()
     with open_store() as store:
@@ -74,6 +79,7 @@ def ingest_cmd(inputs: tuple[str, ...], as_list: bool, offline: bool, quiet: boo
             progress=not quiet,
             stdin=sys.stdin.buffer,
             on_error=lambda message: click.echo(f"error: {message}", err=True),
+            on_warning=lambda message: click.echo(f"warning: {message}", err=True),
         )
     t = report.totals()
     click.echo(

@@ -1,0 +1,365 @@
+"""Run a pure, CPU-bound task on many inputs in worker processes, each input with a time and a
+memory budget, yielding the outcomes in input order.
+
+A hostile page can keep a parser busy inside one C call (libxml2, a regular expression), where
+no signal or thread can stop it; only its process can be ended. So each input goes to a worker
+process of its own slot, one at a time: when an input runs past `timeout` seconds its worker is
+killed and replaced, and that input fails with one line while the batch goes on. Each worker's
+address space is capped at `memory_mb` (`RLIMIT_AS`), so a page that would need gigabytes fails
+with a `MemoryError` in its own worker (which then exits and is replaced) instead of taking the
+machine's memory. A worker that dies (the kernel's OOM killer, a crash in C) costs only the
+input it held.
+
+Workers are forked from a fork server that has already imported the task's module (started
+once per process, single-threaded, so forking it is safe even from a threaded app), so a new
+worker costs milliseconds. A thread of the caller's process hands inputs out, watches the
+deadlines and collects results, so the workers go on while the caller writes what it got; at
+most `window` inputs are read and not yet consumed, so memory stays bounded however long the
+batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import resource
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+from ingest.errors import IngestError
+
+__all__ = ["WorkerPool", "run_in_workers"]
+
+P = TypeVar("P")  # what a task takes
+R = TypeVar("R")  # what it returns
+Task = Callable[[P], R]
+Outcome = R | IngestError
+
+_READY = "ready"
+_MAX_FAILED_STARTS = 3
+_POLL = 0.25  # seconds between checks for a stop request while nothing else happens
+_PRELOAD = ["__main__", "ingest.pipeline"]
+_context: Any = None
+_context_lock = threading.Lock()
+
+
+def _forkserver() -> Any:
+    """The fork server context, with the analysis modules imported once in the server."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(_PRELOAD)
+            _context = context
+        return _context
+
+
+# --- in the worker -----------------------------------------------------------------------------
+
+
+def _serve(conn: Connection, memory_mb: int, task: Task[Any, Any]) -> None:
+    """A worker's life: announce itself, then run the task on each input it is sent."""
+    _exit_with_parent()
+    if memory_mb > 0:
+        limit = memory_mb * 2**20
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(
+            resource.RLIMIT_AS, (limit, hard if hard == resource.RLIM_INFINITY else min(limit, hard))
+        )
+    conn.send(_READY)
+    while True:
+        try:
+            job, payload = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome: Any = task(payload)
+            kind = "ok"
+        except IngestError as e:
+            outcome, kind = e, "error"
+        except MemoryError:
+            outcome, kind = None, "memory"
+        except Exception as e:  # a bug or a library's surprise: this input's error, one line
+            outcome, kind = f"{type(e).__name__}: {e}", "unexpected"
+        try:
+            conn.send((job, kind, outcome))
+        except MemoryError:
+            conn.send((job, "memory", None))
+        except Exception as e:  # an outcome that cannot be pickled
+            conn.send((job, "unexpected", f"{type(e).__name__} while returning the result: {e}"))
+        if kind == "memory":
+            return  # the heap may be left in pieces: a fresh worker takes the next input
+
+
+def _exit_with_parent() -> None:
+    """End this worker once the process that asked for it is gone, even in the middle of an input:
+    a `kill -9` of `kb ingest` must not leave workers behind. (Its parent is the fork server; the
+    sentinel multiprocessing gives it closes when the process that started the server ends.)"""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+# --- in the caller ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    ready: bool = False
+    job: int | None = None
+    name: str = ""
+    deadline: float | None = None
+
+
+@dataclass
+class _State:
+    done: dict[int, tuple[str, Any]] = field(default_factory=dict)
+    waiting: deque[tuple[int, str, Any]] = field(default_factory=deque)
+
+
+class WorkerPool(Generic[P, R]):
+    """`workers` processes running `task` (a module-level function, so it pickles by name)."""
+
+    def __init__(self, task: Task[P, R], *, workers: int, timeout: float, memory_mb: int) -> None:
+        self.task = task
+        self.size = max(1, workers)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self._workers: list[_Worker] = []
+        self._closed = False
+        self._lock = threading.Lock()
+        self._failed_starts = 0  # workers in a row that died before they were ready
+
+    def run(
+        self, items: Iterable[tuple[str, P | IngestError]], *, window: int = 64
+    ) -> Iterator[tuple[str, Outcome[R]]]:
+        """(name, outcome) for each (name, input) in order; an input given as an IngestError is
+        passed through. At most `window` inputs are taken from `items` ahead of the consumer."""
+        out: queue.Queue[Any] = queue.Queue()
+        stop = threading.Event()
+        consumed = [0]
+        thread = threading.Thread(
+            target=self._dispatch,
+            args=(iter(items), out, stop, consumed, max(window, self.size)),
+            name="analysis-dispatch",
+            daemon=True,
+        )
+        thread.start()
+        try:
+            while True:
+                entry = out.get()
+                if entry is _END:
+                    return
+                if isinstance(entry, _Crash):
+                    raise entry.error
+                consumed[0] += 1
+                yield entry
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+            self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            _end(worker)
+
+    # -- the dispatch thread --
+
+    def _dispatch(
+        self,
+        items: Iterator[tuple[str, Any]],
+        out: queue.Queue[Any],
+        stop: threading.Event,
+        consumed: list[int],
+        window: int,
+    ) -> None:
+        try:
+            self._loop(items, out, stop, consumed, window)
+            out.put(_END)
+        except BaseException as e:  # handed to the consumer, who raises it
+            out.put(_Crash(e))
+
+    def _loop(
+        self,
+        items: Iterator[tuple[str, Any]],
+        out: queue.Queue[Any],
+        stop: threading.Event,
+        consumed: list[int],
+        window: int,
+    ) -> None:
+        state = _State()
+        taken = emitted = 0
+        exhausted = False
+        while not stop.is_set():
+            # Read ahead while the window allows: enough to keep every worker busy.
+            while not exhausted and taken - consumed[0] < window and len(state.waiting) <= self.size:
+                try:
+                    name, payload = next(items)
+                except StopIteration:
+                    exhausted = True
+                    break
+                if isinstance(payload, IngestError):
+                    state.done[taken] = (name, payload)
+                else:
+                    state.waiting.append((taken, name, payload))
+                taken += 1
+            if state.waiting:
+                self._fill()
+                for worker in self._workers:
+                    if worker.ready and worker.job is None and state.waiting:
+                        self._give(worker, *state.waiting.popleft())
+            while emitted in state.done:
+                out.put(state.done.pop(emitted))
+                emitted += 1
+            if exhausted and emitted == taken:
+                return
+            self._collect(state)
+
+    def _fill(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise IngestError("the analysis was stopped")
+            while len(self._workers) < self.size:
+                self._workers.append(self._start())
+
+    def _start(self) -> _Worker:
+        context = _forkserver()
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_serve,
+            args=(theirs, self.memory_mb, self.task),
+            name="kb-analysis",
+            daemon=True,
+        )
+        process.start()
+        theirs.close()
+        return _Worker(process=process, conn=ours)
+
+    def _give(self, worker: _Worker, job: int, name: str, payload: Any) -> None:
+        worker.job, worker.name = job, name
+        with contextlib.suppress(OSError, ValueError):  # it died: `_collect` sees and reports it
+            worker.conn.send((job, payload))
+        worker.deadline = time.monotonic() + self.timeout if self.timeout > 0 else None
+
+    def _collect(self, state: _State) -> None:
+        """Wait for a result, a worker's death or a deadline, and settle whichever came."""
+        deadlines = [w.deadline for w in self._workers if w.deadline is not None]
+        now = time.monotonic()
+        timeout = min([_POLL, *(d - now for d in deadlines)])
+        watched: list[Any] = [w.conn for w in self._workers] + [w.process.sentinel for w in self._workers]
+        ready = set(wait(watched, timeout=max(0.0, timeout))) if watched else set()
+        if not watched:
+            time.sleep(max(0.0, timeout))
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if worker.conn in ready:
+                try:
+                    message = worker.conn.recv()
+                except (EOFError, OSError):
+                    message = None
+                if message == _READY:
+                    worker.ready, self._failed_starts = True, 0
+                    continue
+                if message is not None:
+                    job, kind, outcome = message
+                    state.done[job] = (worker.name, self._outcome(worker.name, kind, outcome))
+                    worker.job, worker.deadline = None, None
+                    if kind != "memory":
+                        continue
+            elif worker.process.sentinel not in ready and not (
+                worker.deadline is not None and now >= worker.deadline
+            ):
+                continue
+            # Dead, out of time, or done after running out of memory: replace it.
+            if not worker.ready:
+                self._failed_starts += 1
+                if self._failed_starts >= _MAX_FAILED_STARTS:
+                    worker.process.join(timeout=5)
+                    raise IngestError(
+                        f"the analysis processes cannot start (exit status {worker.process.exitcode}); "
+                        "set KB_INPUT_TIMEOUT=0 and KB_INPUT_MAX_MEMORY=0 to analyse without them"
+                    )
+            if worker.job is not None:
+                timed_out = (
+                    worker.deadline is not None and now >= worker.deadline and worker.process.is_alive()
+                )
+                state.done[worker.job] = (worker.name, self._lost(worker, timed_out))
+            self._replace(worker)
+
+    def _outcome(self, name: str, kind: str, outcome: Any) -> Any:
+        if kind == "ok" or kind == "error":
+            return outcome
+        if kind == "memory":
+            return IngestError(
+                f"{name}: analysing it needed more than {self.memory_mb:,} MB of memory, so it was stopped; "
+                "raise KB_INPUT_MAX_MEMORY to allow more"
+            )
+        return IngestError(f"{name}: unexpected error while analysing it: {outcome}")
+
+    def _lost(self, worker: _Worker, timed_out: bool) -> IngestError:
+        if timed_out:
+            return IngestError(
+                f"{worker.name}: analysing it took more than {self.timeout:g} s, so it was stopped; "
+                "raise KB_INPUT_TIMEOUT to allow more"
+            )
+        worker.process.join(timeout=5)
+        code = worker.process.exitcode
+        how = (
+            f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
+        )
+        hint = " (out of memory?)" if code == -9 else ""
+        return IngestError(f"{worker.name}: the process analysing it {how}{hint}; it was not read")
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+        _end(worker)
+
+
+def _end(worker: _Worker) -> None:
+    with contextlib.suppress(Exception):
+        worker.conn.close()
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(timeout=5)
+
+
+class _Crash:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_END = object()
+
+
+def run_in_workers(
+    task: Task[P, R],
+    items: Iterable[tuple[str, P | IngestError]],
+    *,
+    workers: int,
+    timeout: float,
+    memory_mb: int,
+    window: int = 64,
+) -> Iterator[tuple[str, Outcome[R]]]:
+    """`WorkerPool(...).run(items)`: the pool ends with the iteration."""
+    pool: WorkerPool[P, R] = WorkerPool(task, workers=workers, timeout=timeout, memory_mb=memory_mb)
+    yield from pool.run(items, window=window)
