@@ -16,8 +16,9 @@ Guarding against false citations matters more than finding every one (a claim mu
 called cited when nothing is attached), so the ambiguous numeric forms — "(3)" and flattened
 superscripts, which could be doses, list items, "omega3" or "COVID19" — count only when the
 article corroborates them: the number is an entry of its numbered reference list, or, when there
-is no numbered list, the numbers first appear in citation order (1, then at most one more than the
-highest so far) and at least two distinct numbers occur. Bracketed markers, Unicode superscripts
+is no numbered list, the numbers first appear in citation order (each new number at most three
+more than the highest so far: an excerpt may start at (4) and skip a few) and at least two
+distinct numbers occur. Bracketed markers, Unicode superscripts
 after a word and in-page footnote links need no corroboration.
 
 All patterns are linear: no nested unbounded quantifiers over overlapping classes, possessive
@@ -443,7 +444,9 @@ def _journal_start(text: str, end: int) -> int:
 _BRACKET = re.compile(rf"\[\s*({_NUMS})\s*\]")
 _PAREN_MARKER = re.compile(rf"\(\s*({_NUMS})\s*\)")
 # The lookbehinds reject "1,2,3" and "3.5" at once, before any digit is read.
-_SUP_AFTER_PUNCT = re.compile(rf"(?:(?<={LETTER}[.,;:])|(?<=[)\]%][.,;:]))({_FLAT_NUMS})(?=[\s\"”’)]|$)")
+_SUP_AFTER_PUNCT = re.compile(
+    rf"(?:(?<={LETTER}[.,;:])|(?<=[)\]%][.,;:])|(?<={LETTER}[.,;:][”’\"]))({_FLAT_NUMS})(?=[\s\"”’)]|$)"
+)
 _SUP_ON_WORD = re.compile(rf"(?<![\w\-/+.@#&])({LETTER}{{3,}}+)({_FLAT_NUMS})(?=[\s.,;:!?\"”’)]|$)")
 _SUP_UNICODE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?:[,˒⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}){0,15}")
 _SUP_MAP = str.maketrans({"˒": ",", "⁻": "-"} | {c: str(unicodedata.digit(c)) for c in "⁰¹²³⁴⁵⁶⁷⁸⁹"})
@@ -491,7 +494,8 @@ def _marker_mentions(text: str) -> Iterator[tuple[Mention, bool]]:
             yield _mention(text, m.start(), m.end(), MentionKind.MARKER, numbers=numbers), True
     for m in _SUP_AFTER_PUNCT.finditer(text):
         numbers = expand_numbers(m.group(1))
-        before, word = text[max(0, m.start() - 2)], _word_before(text, m.start() - 1)
+        punct = m.start() - (2 if text[m.start() - 1] in "”’\"" else 1)  # ".1" or ".”1"
+        before, word = text[max(0, punct - 1)], _word_before(text, punct)
         if (
             numbers
             and (before.isalpha() or before in ")]%")
@@ -537,6 +541,8 @@ def _corroborate(found: Sequence[tuple[Mention, bool]], listed: set[int]) -> lis
     kept: list[Mention] = []
     in_order: list[Mention] = []
     seen: set[int] = set()
+    first: int | None = None  # the lowest number of the climb: lower ones were cited before it
+    climbs = 0
     for mention, weak in sorted(found, key=lambda pair: pair[0].start):
         if not weak:
             kept.append(mention)
@@ -545,14 +551,23 @@ def _corroborate(found: Sequence[tuple[Mention, bool]], listed: set[int]) -> lis
             if set(mention.numbers) <= listed:
                 kept.append(mention)
         else:
-            new = [n for n in mention.numbers if n not in seen]
-            if not new or min(new) <= max(seen, default=0) + 1:
-                in_order.append(mention)
-                seen.update(mention.numbers)
-    if in_order and len(seen) >= 2 and 1 in seen:
+            new = sorted(n for n in mention.numbers if n not in seen)
+            top = max(seen, default=0)
+            if new and new[0] > top and (not seen or new[0] <= top + _MAX_GAP):
+                climbs += 1
+                first = new[0] if first is None else first
+            elif new and not (first is not None and new[-1] < first):
+                continue  # out of citation order: a dose, a list item, a version number
+            in_order.append(mention)
+            seen.update(mention.numbers)
+    if in_order and (climbs >= 2 or (1 in seen and len(seen) >= 2)):
         kept.extend(in_order)
     return kept
 
+
+# A page shown in part (an excerpt, a paginated article) starts its markers anywhere and skips
+# the numbers of sentences left out; a dose or a list item does not climb like this.
+_MAX_GAP = 3
 
 _PRIORITY = {kind: rank for rank, kind in enumerate(MentionKind)}
 _ID_KINDS = {MentionKind.URL, MentionKind.DOI, MentionKind.PMID, MentionKind.PMCID, MentionKind.NCT}

@@ -89,8 +89,13 @@ def test_negated_or_literal_boosters_do_not_count(sentence: str) -> None:
         "A 2015 review concluded that it helps.",
         "A study published in the journal Aging found that telomeres lengthened.",
         "Findings published in Neurology show a benefit.",
-        "Patients receiving infusions have reported more energy.",
         "It is said to reduce withdrawal symptoms.",
+        "Magnesium has been found to improve sleep.",
+        "Scientists believe it resets the stress response.",
+        "Studies, including recent meta-analyses, show that it works.",
+        "It is recommended by nutritionists around the world.",
+        "Decades of research back this therapy.",
+        "A group trial found that attacks dropped by 90%.",
     ],
 )
 def test_vague_attribution(sentence: str) -> None:
@@ -104,6 +109,10 @@ def test_vague_attribution(sentence: str) -> None:
         "This study found no effect.",  # points at a study the text has named
         "Results published in Neurology 2019;12(3):45-50 show a benefit.",  # journal with a locator
         "Stem cell therapy is a safe procedure.",
+        # the guideline: testimonials and plain "has been shown" are not vague attribution
+        "Patients receiving infusions have reported more energy.",
+        "Clients report feeling calmer after one session.",
+        "Ketamine has been shown to reduce cravings.",
     ],
 )
 def test_not_vague(sentence: str) -> None:
