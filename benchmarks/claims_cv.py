@@ -51,8 +51,18 @@ def analyse_file(path: Path, model: object) -> dict[str, object]:
 
 def score(gold_dir: Path, docs: Path, outputs: Path, shared: Path, verbose: bool) -> str:
     """Run the shared scorer over saved outputs; return its summary line."""
-    emit = f"{shlex.quote(sys.executable)} -m benchmarks.claims_cv --emit {shlex.quote(str(outputs))} {{path}}"
-    argv = [sys.executable, str(shared / "eval" / "score_claims.py"), str(gold_dir), "--docs", str(docs), "--cmd", emit]
+    emit = (
+        f"{shlex.quote(sys.executable)} -m benchmarks.claims_cv --emit {shlex.quote(str(outputs))} {{path}}"
+    )
+    argv = [
+        sys.executable,
+        str(shared / "eval" / "score_claims.py"),
+        str(gold_dir),
+        "--docs",
+        str(docs),
+        "--cmd",
+        emit,
+    ]
     if verbose:
         argv.append("--verbose")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
@@ -76,7 +86,9 @@ def cross_validate(shared: Path, *, verbose: bool = False, by_site: bool = False
             others = [p for p in pages if p is not held and (site is None or _site(p.name) != site)]
             result = analyse_file(held.path, fit(others))
             (outputs / (held.path.name + ".json")).write_text(json.dumps(result), encoding="utf-8")
-        return score(shared / "eval" / "train" / "gold", shared / "eval" / "train" / "docs", outputs, shared, verbose)
+        return score(
+            shared / "eval" / "train" / "gold", shared / "eval" / "train" / "docs", outputs, shared, verbose
+        )
 
 
 def dev_score(shared: Path, *, verbose: bool = False) -> str:
@@ -108,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="per-page rows and every miss")
     ap.add_argument("--sites", action="store_true", help="leave out every page of the held-out page's site")
     parsed = ap.parse_args(args)
-    print(f"train (leave-one-{'site' if parsed.sites else 'page'}-out): {cross_validate(parsed.shared, verbose=parsed.verbose, by_site=parsed.sites)}")
+    print(
+        f"train (leave-one-{'site' if parsed.sites else 'page'}-out): {cross_validate(parsed.shared, verbose=parsed.verbose, by_site=parsed.sites)}"
+    )
     print(f"dev (shipped model): {dev_score(parsed.shared, verbose=parsed.verbose)}")
     return 0
 

@@ -54,8 +54,12 @@ def fit(pages: list[LabelledPage], *, c: float = C, threshold: float = THRESHOLD
     clf.fit(matrix, ys)
     names = vectorizer.get_feature_names_out()
     weights = {str(name): float(w) for name, w in zip(names, clf.coef_[0], strict=True)}
-    trained_on = ", ".join(sorted({f"{p.group}: {sum(q.group == p.group for q in pages)} pages" for p in pages}))
-    return ClaimModel(weights=weights, bias=float(clf.intercept_[0]), threshold=threshold, trained_on=trained_on)
+    trained_on = ", ".join(
+        sorted({f"{p.group}: {sum(q.group == p.group for q in pages)} pages" for p in pages})
+    )
+    return ClaimModel(
+        weights=weights, bias=float(clf.intercept_[0]), threshold=threshold, trained_on=trained_on
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(pages)
     model.save(args.out)
     xs, ys = examples(pages)
-    print(f"wrote {args.out}: {len(model.weights)} weights from {len(ys)} sentences ({sum(ys)} claims) of {len(pages)} pages")
+    print(
+        f"wrote {args.out}: {len(model.weights)} weights from {len(ys)} sentences ({sum(ys)} claims) of {len(pages)} pages"
+    )
     if args.explain:
         for name, weight in sorted(model.weights.items(), key=lambda kv: -abs(kv[1]))[:60]:
             print(f"{weight:+.3f}  {name}")

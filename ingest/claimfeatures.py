@@ -33,7 +33,7 @@ _CITATION = re.compile(
     r"\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]|\(\d{1,3}(?:[,–-]\s?\d{1,3})*\)|[a-z%)][.,]\d{1,3}(?:[,–-]\d{1,3})*(?:\s|$)"
     r"|\([A-Z][\w'-]+(?: et al\.?| and [A-Z][\w'-]+| & [A-Z][\w'-]+)?,? (?:19|20)\d\d[a-z]?\)|doi\.org|\bdoi:"
 )
-_LEADING_PRONOUN = re.compile(r"^(?:it|this|these|they|its|their|such)\b", re.IGNORECASE)
+LEADING_PRONOUN = re.compile(r"^(?:it|this|these|they|its|their|such)\b", re.IGNORECASE)
 _RESULT_SUBJECT = re.compile(
     r"^(?:in (?:a|one|another|this|the|an?) [\w -]{0,40}?(?:study|trial|review|analysis|experiment)|"
     r"(?:a|one|another|the|this|that|several|many|some|recent|two|three|\d+) [\w -]{0,30}?"
@@ -73,9 +73,13 @@ _INTRO = re.compile(
     r"below,|keep reading|this (?:article|post|guide))\b",
     re.IGNORECASE,
 )
-_COMPARATIVE = re.compile(r"\b(?:more|less|better|faster|greater|lower|higher|than|superior|compared)\b", re.I)
+_COMPARATIVE = re.compile(
+    r"\b(?:more|less|better|faster|greater|lower|higher|than|superior|compared)\b", re.I
+)
 _NEGATION = re.compile(r"\b(?:no|not|never|without|neither|nor|n't)\b", re.IGNORECASE)
-_HISTORY = re.compile(r"\b(?:for (?:centuries|thousands of years|generations)|traditional(?:ly)?|ancient|history)\b", re.I)
+_HISTORY = re.compile(
+    r"\b(?:for (?:centuries|thousands of years|generations)|traditional(?:ly)?|ancient|history)\b", re.I
+)
 _MODAL = re.compile(r"\b(?:can|may|might|could|will|would)\b", re.IGNORECASE)
 
 
@@ -147,22 +151,24 @@ def _in_list(sentence: Sentence, context: Context) -> bool:
     if not _own_line(sentence, context) or len(sentence.text.split()) > 14:
         return False
     near = [s for s in (context.previous, context.following) if s is not None]
-    return any(s.paragraph != sentence.paragraph and len(s.text.split()) <= 14 and not s.is_heading for s in near) or any(
-        s.is_bullet for s in near
-    )
+    return any(
+        s.paragraph != sentence.paragraph and len(s.text.split()) <= 14 and not s.is_heading for s in near
+    ) or any(s.is_bullet for s in near)
 
 
 def _effect_start(text: str) -> bool:
     """A fragment that leaves its subject out: "Reduces inflammation", "Boosting mood"."""
     first = text.split()[0].lower().strip(",:;.") if text.split() else ""
     effect = _lexicon().get("effect")
-    return bool(effect and effect.fullmatch(first)) and (first.endswith(("s", "ing")) or first.startswith("anti"))
+    return bool(effect and effect.fullmatch(first)) and (
+        first.endswith(("s", "ing")) or first.startswith("anti")
+    )
 
 
 def _generic_subject(words: list[str], text: str) -> bool:
     """The sentence opens on a condition, the body or people in general, not on the topic."""
     head = words[:3]
-    if "<topic>" in words[:6] or _LEADING_PRONOUN.match(text):
+    if "<topic>" in words[:6] or LEADING_PRONOUN.match(text):
         return False
     health = _lexicon().get("health")
     return bool(health and health.search(" ".join(head))) or any(
@@ -186,7 +192,7 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         "ends_colon": float(text.rstrip().endswith(":")),
         "topic": float("<topic>" in words),
         "topic_first": float("<topic>" in words[:4]),
-        "pronoun_start": float(bool(_LEADING_PRONOUN.match(text))),
+        "pronoun_start": float(bool(LEADING_PRONOUN.match(text))),
         "result_subject": float(bool(_RESULT_SUBJECT.match(text))),
         "number": float("<num>" in words),
         "percent": float(bool(_PERCENT.search(text))),
@@ -230,7 +236,10 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
     if effect and not about_topic and not context.previous_is_claimlike:
         features["effect_elsewhere"] = 1.0
     if features["effect_start"]:
-        features["effect_start_" + ("line" if features["terminal"] else "titled" if features["title_case"] else "bare")] = 1.0
+        features[
+            "effect_start_"
+            + ("line" if features["terminal"] else "titled" if features["title_case"] else "bare")
+        ] = 1.0
     if features["heading"] and features["next_is_prose"]:
         features["heading_over_prose"] = 1.0
     if features.get("cue:effect") and features["pronoun_start"]:

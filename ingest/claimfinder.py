@@ -19,9 +19,11 @@ How the model was built and how well it does on pages it was not fitted to:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.atoms import extract_atoms
+from ingest.claimfeatures import LEADING_PRONOUN as _LEADING_PRONOUN
 from ingest.claimfeatures import Context, sentence_features
 from ingest.claimmodel import ClaimModel, default_model
 from ingest.claims import RuleClaimDetector, claim_kind, readable_sentences
@@ -29,7 +31,7 @@ from ingest.cues import detect_cues
 from ingest.entities import find_mentions
 from ingest.sentences import Sentence, split_sentences
 from ingest.topic import Topic, page_topic
-from kb.models import Claim, EntityKind
+from kb.models import Atom, Claim, EntityKind
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,78 @@ def sentence_table(
     return topic, rows, rule_claims
 
 
+_SUBJECT_WORDS = 6  # an intervention named this early is the sentence's subject
+_MAX_OUTCOME_WORDS = 4
+# "a treatment option for anxiety", "TMS for OCD", "great for your skin": what it is for.
+_FOR_OUTCOME = re.compile(
+    r"\b(?:treatments?|therapy|therapies|options?|alternative|remedy|remedies|solution|cure|"
+    r"great|good|helpful|beneficial|effective|used|approved|indicated|recommended)\s+for\s+([^.;:!?()]{1,80})",
+    re.IGNORECASE,
+)
+# Who the treatment is for, before what it is for: "individuals struggling with all forms of".
+_PERSONS = re.compile(
+    r"^(?:(?:your|the|those|people|patients|adults|individuals|men|women|children|anyone|someone)\s+)*"
+    r"(?:(?:who\s+(?:have|suffer\s+from|struggle\s+with|are\s+struggling\s+with)|struggling\s+with|"
+    r"suffering\s+from|living\s+with|dealing\s+with|with|experiencing)\s+)?"
+    r"(?:(?:all|many|most|various|several|different)\s+(?:forms|kinds|types)\s+of\s+)?",
+    re.IGNORECASE,
+)
+_OUTCOME_END = re.compile(
+    r"\s(?:and|or|but|as|that|which|who|because|while|when|with|in|by|than|is|are|was|were|compared|"
+    r"to|at|after|before|during|since|even|especially|including)\b",
+    re.IGNORECASE,
+)
+_NOT_OUTCOMES = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "all",
+        "any",
+        "some",
+        "years",
+        "decades",
+        "months",
+        "weeks",
+        "days",
+        "more",
+        "less",
+        "many",
+    }
+)
+
+
 def _subject(text: str, topic: Topic) -> str | None:
-    """The intervention a claim is about: one it names, else the page's main topic."""
-    named = [m for m in find_mentions(text) if m.kind == EntityKind.INTERVENTION]
-    if named:
-        return " ".join(named[0].surface.split())
+    """The intervention a claim is about: the page's topic when the sentence names it or opens on
+    a pronoun ("It promotes..."), else another treatment it opens on, else the topic."""
+    if topic.main is None or not (topic.mentioned_in(text) or _LEADING_PRONOUN.match(text)):
+        opening = " ".join(text.split()[:_SUBJECT_WORDS])
+        named = [m for m in find_mentions(opening) if m.kind == EntityKind.INTERVENTION]
+        if named:
+            return " ".join(named[0].surface.split())
     return topic.main
+
+
+def _outcome_after_for(rest: str) -> str | None:
+    rest = _PERSONS.sub("", rest.strip(), count=1)
+    end = _OUTCOME_END.search(" " + rest)
+    phrase = (" " + rest)[: end.start()].strip(" ,") if end else rest.strip(" ,")
+    words = phrase.split()
+    if not words or len(words) > _MAX_OUTCOME_WORDS or words[0].lower() in _NOT_OUTCOMES:
+        return None
+    return phrase.lower()
+
+
+def _fallback_atoms(text: str, subject: str) -> list[Atom]:
+    """When the atom rules read nothing: what a sentence says the intervention is *for* ("a
+    valuable treatment option for individuals struggling with anxiety", "Ketamine for OCD").
+    Only that shape, which cannot be misread: otherwise no atom."""
+    outcomes = [_outcome_after_for(m.group(1)) for m in _FOR_OUTCOME.finditer(text)]
+    named = re.search(rf"(?<![\w-]){re.escape(subject)}\s+for\s+([^.;:!?()]{{1,80}})", text, re.IGNORECASE)
+    if named:
+        outcomes.append(_outcome_after_for(named.group(1)))
+    found = list(dict.fromkeys(o for o in outcomes if o))
+    return [Atom(intervention=subject, effect="treats", outcome=o) for o in found]
 
 
 class LearnedClaimDetector:
@@ -99,7 +167,7 @@ class LearnedClaimDetector:
                 claims.append(ruled.model_copy(update={"confidence": confidence}))
                 continue
             subject = _subject(s.text, topic)
-            atoms = extract_atoms(s.text, subject) if subject else []
+            atoms = (extract_atoms(s.text, subject) or _fallback_atoms(s.text, subject)) if subject else []
             claims.append(
                 Claim(
                     source_id=source_id,

@@ -73,6 +73,18 @@ EVERYDAY = frozenset(
 )
 
 
+# Conditions, symptoms and body words: what a treatment is for, never the treatment.
+_HEALTH_WORDS = frozenset(
+    """
+    pain inflammation anxiety depression stress sleep insomnia fatigue mood memory brain heart trauma
+    ptsd ocd obsessive compulsive addiction cravings withdrawal relapse autoimmune erectile dysfunction
+    syndrome cancer diabetes obesity arthritis migraine migraines headaches infection infections flu
+    cold skin hair weight joint joints muscle muscles bone bones gut immune immunity thoughts behaviors
+    disorder disease injury injuries wound wounds healing recovery symptoms cells tissue nerve nerves
+    """.split()
+)
+
+
 @dataclass(frozen=True)
 class Topic:
     """What the page promotes: its terms, best first (lower case), and the main one as written."""
@@ -95,8 +107,14 @@ def _everyday() -> frozenset[str]:
 
 
 def _known_non_treatment(word: str) -> bool:
+    if any(part in _HEALTH_WORDS for part in word.split()):
+        return True
     mentions = find_mentions(word)
-    return bool(mentions) and mentions[0].kind in (EntityKind.CONDITION, EntityKind.OUTCOME, EntityKind.POPULATION)
+    return bool(mentions) and mentions[0].kind in (
+        EntityKind.CONDITION,
+        EntityKind.OUTCOME,
+        EntityKind.POPULATION,
+    )
 
 
 def _terms(text: str) -> list[str]:
@@ -113,7 +131,7 @@ def page_topic(sentences: list[Sentence], title: str | None = None) -> Topic:
     scores: Counter[str] = Counter()
     surfaces: Counter[str] = Counter()
     if title:
-        for term in set(_terms(title)):
+        for term in dict.fromkeys(_terms(title)):
             scores[term] += _TITLE_WEIGHT
     for s in sentences:
         weight = _HEADING_WEIGHT if s.is_heading else 1
