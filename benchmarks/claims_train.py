@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = [page for group in sets for page in load_set(group, args.shared)]
     model = fit(pages)
     model.save(args.out)
-    xs, ys = examples(pages)
+    _, ys = examples(pages)
     print(
         f"wrote {args.out}: {len(model.weights)} weights from {len(ys)} sentences ({sum(ys)} claims) of {len(pages)} pages"
     )

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from ingest.cues import detect_cues
 from ingest.entities import find_mentions
@@ -119,7 +120,7 @@ def word_features(words: list[str]) -> list[str]:
     """Unigrams and bigrams of the normalized words, with sentence edges."""
     padded = ["<s>", *words, "</s>"]
     grams = [f"w:{w}" for w in words]
-    grams += [f"b:{a}_{b}" for a, b in zip(padded, padded[1:], strict=False)]
+    grams += [f"b:{a}_{b}" for a, b in pairwise(padded)]
     return grams
 
 

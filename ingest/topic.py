@@ -17,10 +17,13 @@ decides whether a page or a sentence is about a treatment.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from itertools import pairwise
 
 from ingest.entities import find_mentions
 from ingest.sentences import Sentence
@@ -32,57 +35,6 @@ _TITLE_WEIGHT, _HEADING_WEIGHT = 3, 2
 _SHARE = 0.5
 _MIN_SCORE = 3
 _MAX_TERMS = 4
-
-# Words every health page uses, whatever it promotes: they are never its topic.
-GENERIC = frozenset(
-    """
-    treatment treatments therapy therapies therapeutic patient patients people person individuals
-    health healthy body bodies symptom symptoms benefit benefits effect effects result results
-    study studies research researchers evidence trial trials doctor doctors physician clinic clinics
-    center care medical medicine medicines medication medications drug drugs option options
-    condition conditions disorder disorders disease diseases pain life way ways time times help helps
-    use used using also may can many may much more most well better best new one two three first
-    year years day days week weeks month months session sessions process approach method methods
-    level levels system systems part parts type types form forms number increase improve improved
-    reduce reduced support supports work works show shows shown found find make makes like including
-    include includes provide provides improvement improvements change changes response quality
-    scientific science clinical natural potential significant significantly effective effectiveness
-    safe safety risk risks side overall important key common known great high low long short
-    term terms rate rates percent dose doses function functions protocol program plan plans
-    mental physical wellness wellbeing well-being recovery healing heal support supporting
-    how what why when who which where whether does work learn read guide blog article post
-    """.split()
-)
-# Ordinary English words that are never a page's topic either (pronouns, determiners, auxiliaries,
-# numbers, effect verbs): the function-word list is kept short for title matching, so these are here.
-EVERYDAY = frozenset(
-    """
-    that this these those there their they them then than what which who whom whose you your yours
-    our ours we us my me its it's his her him she he i not no nor but if so such some any all each
-    every other another own same both few several about above after again against before below
-    between during into over under through until while out up down off once only very just too
-    have has had having be been being was were will would should could might must shall do did
-    done doing get gets got make made take takes taken give gives given see seen say says said
-    four five six seven eight nine ten hundred thousand million percent example examples
-    enhance enhances enhanced reduces reducing lowers lowering lower reduction increases increasing
-    improves improving boosts boost boosting promotes promoting relieve relieves relief treat treats
-    treating fight fights fighting prevent prevents help helped helping choose chosen choosing
-    even still yet already often always never sometimes usually generally typically really
-    around across along within without among per via etc based according known called
-    """.split()
-)
-
-
-# Conditions, symptoms and body words: what a treatment is for, never the treatment.
-_HEALTH_WORDS = frozenset(
-    """
-    pain inflammation anxiety depression stress sleep insomnia fatigue mood memory brain heart trauma
-    ptsd ocd obsessive compulsive addiction cravings withdrawal relapse autoimmune erectile dysfunction
-    syndrome cancer diabetes obesity arthritis migraine migraines headaches infection infections flu
-    cold skin hair weight joint joints muscle muscles bone bones gut immune immunity thoughts behaviors
-    disorder disease injury injuries wound wounds healing recovery symptoms cells tissue nerve nerves
-    """.split()
-)
 
 
 @dataclass(frozen=True)
@@ -102,12 +54,17 @@ def _contains(low: str, term: str) -> bool:
 
 
 @cache
+def _words() -> dict[str, frozenset[str]]:
+    raw = json.loads(resources.files("ingest.data").joinpath("topic.json").read_text(encoding="utf-8"))
+    return {key: frozenset(value) for key, value in raw.items() if not key.startswith("_")}
+
+
 def _everyday() -> frozenset[str]:
-    return FUNCTION_WORDS | GENERIC | EVERYDAY
+    return FUNCTION_WORDS | _words()["generic"] | _words()["everyday"]
 
 
 def _known_non_treatment(word: str) -> bool:
-    if any(part in _HEALTH_WORDS for part in word.split()):
+    if any(part in _words()["health"] for part in word.split()):
         return True
     mentions = find_mentions(word)
     return bool(mentions) and mentions[0].kind in (
@@ -122,7 +79,7 @@ def _terms(text: str) -> list[str]:
     words = [w.lower().replace("’", "'").removesuffix("'s") for w in _TOKEN.findall(text)]
     keep = [w if w not in _everyday() and len(w) > 2 and not w.isdigit() else "" for w in words]
     out = [w for w in keep if w]
-    out += [f"{a} {b}" for a, b in zip(keep, keep[1:], strict=False) if a and b]
+    out += [f"{a} {b}" for a, b in pairwise(keep) if a and b]
     return out
 
 
