@@ -125,6 +125,13 @@ def _subject(text: str, topic: Topic) -> str | None:
     return topic.main
 
 
+def _names(text: str, intervention: str) -> bool:
+    """Whether `text` names `intervention` (or, for "long form (ACR)", its acronym)."""
+    low = text.lower()
+    names = [intervention.lower(), *(p.strip(" )") for p in intervention.lower().split("(") if p.strip(" )"))]
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}", low) for n in names)
+
+
 def _outcome_after_for(rest: str) -> str | None:
     rest = _PERSONS.sub("", rest.strip(), count=1)
     end = _OUTCOME_END.search(" " + rest)
@@ -164,7 +171,13 @@ class LearnedClaimDetector:
             confidence = round(p, 2)
             ruled = rule_claims.get(s.start)
             if ruled is not None and ruled.end == s.end:
-                claims.append(ruled.model_copy(update={"confidence": confidence}))
+                atoms = ruled.atoms
+                subject = _subject(s.text, topic)
+                if subject and atoms and not _names(s.text, atoms[0].intervention):
+                    # the rules' main intervention comes from the lexicon; the page may promote
+                    # something the lexicon does not know
+                    atoms = [a.model_copy(update={"intervention": subject}) for a in atoms]
+                claims.append(ruled.model_copy(update={"confidence": confidence, "atoms": atoms}))
                 continue
             subject = _subject(s.text, topic)
             atoms = (extract_atoms(s.text, subject) or _fallback_atoms(s.text, subject)) if subject else []

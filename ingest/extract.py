@@ -31,6 +31,7 @@ from ingest import mediatypes
 from ingest.decoding import clean_text, decode_text
 from ingest.errors import DecodeError, EmptyDocument, NoTextLayer, UnsupportedContent
 from ingest.links import Link
+from ingest.markdown_marks import strip_marks
 from ingest.markup import limit_attributes
 from ingest.textrender import HTML_VOCABULARY, TEI_VOCABULARY, absolute_url, render
 
@@ -229,7 +230,7 @@ _AUTOLINK = re.compile(r"<(?P<url>https?://[^\s<>]+)>", re.I)
 
 
 def _from_plain(text: str, url: str | None) -> Extracted:
-    text = clean_text(text).strip()
+    text = strip_marks(clean_text(text)).strip()
     pieces: list[str] = []
     links: list[Link] = []
     length = 0

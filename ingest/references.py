@@ -200,16 +200,16 @@ def cut_identifiers(ref: Reference, text: str) -> str:
 LOCATOR_RE = re.compile(
     # Vancouver/AMA "2019;176(11):923-930", "2019 Nov;176:923", "2019; 395: 1000–10"
     rf"\b(?P<year>{YEAR})(?P<suffix>[a-z]?)(?:\s+[A-Z][a-z]{{2}}\.?(?:\s+\d{{1,2}})?)?\s*;\s*"
-    r"(?P<volume>\d{1,4})(?:\s*\((?P<issue>[^()]{1,15})\))?\s*:\s*(?P<pages>[eE]?\d{1,6}(?:\s*[-–—]\s*[eE]?\d{1,6})?)"
+    r"(?P<volume>\d{1,4})(?:\s*\((?P<issue>[^()]{1,15})\))?\s*:\s*(?P<pages>[eE]?\d{1,8}(?:\s*[-–—]\s*[eE]?\d{1,8})?)(?!\d)"
 )
 APA_LOCATOR_RE = re.compile(
     # APA/Harvard "Journal, 34(5), 123–130" and "Journal, 12(3), pp. 45-67"
     r",\s*(?P<volume>\d{1,4})\s*\((?P<issue>[^()]{1,15})\)\s*,\s*(?:pp?\.\s*)?"
-    r"(?P<pages>[eE]?\d{1,6}(?:\s*[-–—]\s*[eE]?\d{1,6})?)"
+    r"(?P<pages>[eE]?\d{1,8}(?:\s*[-–—]\s*[eE]?\d{1,8})?)(?!\d)"
 )
 VOLNO_LOCATOR_RE = re.compile(
     r",\s*vol\.\s*(?P<volume>\d{1,4}),\s*(?:no\.\s*(?P<issue>\d{1,4}),\s*)?pp?\.\s*"
-    r"(?P<pages>\d{1,6}(?:\s*[-–—]\s*\d{1,6})?)",
+    r"(?P<pages>\d{1,8}(?:\s*[-–—]\s*\d{1,8})?)(?!\d)",
     re.I,
 )
 _APA_YEAR = re.compile(

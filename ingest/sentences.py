@@ -54,6 +54,7 @@ _MAX_LEAD_IN_WORDS = 6  # a longer line ending in ":" introduces a list; it is n
 # benchmark corpus (~2,200 characters at most), so they are segmented as before.
 _LONG_UNIT = 10_000
 _PIECE = 1_000  # the most of a long unit segmented at once
+_MAX_JOINED = 3  # sentences joined to close one bracket
 # A sentence end the long-unit rule is sure of (see the module docstring); the look-behind makes
 # each word tried once, so the scan stays linear on one long word.
 _SURE_END = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]+)[.!?][\"'”’)\]]* +(?=[\"“‘'(\[]?[A-Z])")
@@ -210,17 +211,42 @@ def _segments(unit: str) -> Iterator[tuple[int, int]]:
         for start, end in plain:
             yield from _split_superscripts(unit, start, end)
         return
+    spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in _pysbd_segment(unit):
         span = _locate(unit, piece, cursor)
         if span is None:
             continue  # pysbd rewrote it beyond recognition; the remainder is caught below
-        yield from _split_superscripts(unit, *span)
+        spans.append(span)
         cursor = span[1]
     rest = unit[cursor:]
     if rest.strip():
         lead = len(rest) - len(rest.lstrip())
-        yield cursor + lead, len(unit.rstrip())
+        spans.append((cursor + lead, len(unit.rstrip())))
+    for span in _close_brackets(unit, spans):
+        yield from _split_superscripts(unit, *span)
+
+
+def _close_brackets(unit: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a sentence that leaves a bracket open with the ones that close it: pysbd splits
+    "(Grabski et al., Am J Psychiatry. 2022;179(2):152-162)" after "Psychiatry.", and the claim
+    would start at "2022;179(2)". At most `_MAX_JOINED` sentences are joined, so a stray "(" does
+    not swallow a paragraph."""
+    out: list[tuple[int, int]] = []
+    joined = 0  # sentences in the last one of `out` while its bracket is open (0: none open)
+    depth = 0
+    for start, end in spans:
+        piece = unit[start:end]
+        change = piece.count("(") + piece.count("[") - piece.count(")") - piece.count("]")
+        if 0 < joined < _MAX_JOINED:
+            out[-1] = (out[-1][0], end)
+            depth, joined = depth + change, joined + 1
+        else:
+            out.append((start, end))
+            depth, joined = change, 1
+        if depth <= 0:
+            depth, joined = 0, 0
+    return out
 
 
 def _sure_end(word: str) -> bool:

@@ -398,3 +398,10 @@ def test_pathological_inputs_finish(text: str) -> None:
     # Measured on a loaded two-core machine: 0.03 s (parens) to ~1 s (citation-dense prose);
     # the bound only catches catastrophic backtracking, which would take minutes.
     assert _timed(text) < 20
+
+
+def test_an_article_number_as_page_keeps_every_digit() -> None:
+    from ingest.citations import find_mentions
+
+    (mention,) = find_mentions("It lowered relapse (Shen et al., Front Psychiatry. 2025;16:1552084).")
+    assert mention.reference is not None and mention.reference.pages == "1552084"

@@ -225,3 +225,22 @@ def test_long_unit_pieces_keep_offsets_and_order(unit: str) -> None:
         spans = list(S._long_segments(unit))
     assert all(unit[s:e] == unit[s:e].strip() != "" for s, e in spans)
     assert all(e1 <= s2 for (_, e1), (s2, _) in pairwise(spans))
+
+
+def test_a_sentence_keeps_a_journal_reference_in_its_brackets_whole() -> None:
+    text = (
+        "A trial found a benefit (Grabski et al., Am J Psychiatry. 2022;179(2):152-162) in 96 people. "
+        "Another followed up (Shen et al., Front Psychiatry. 2025;16:1552084) and found less relapse."
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "A trial found a benefit (Grabski et al., Am J Psychiatry. 2022;179(2):152-162) in 96 people.",
+        "Another followed up (Shen et al., Front Psychiatry. 2025;16:1552084) and found less relapse.",
+    ]
+
+
+def test_a_stray_bracket_joins_at_most_three_sentences() -> None:
+    from ingest.sentences import _close_brackets
+
+    unit = "It works (see. It helps. It lasts. It is safe. It is cheap."
+    spans = [(0, 14), (15, 24), (25, 34), (35, 46), (47, 59)]
+    assert _close_brackets(unit, spans) == [(0, 34), (35, 46), (47, 59)]
