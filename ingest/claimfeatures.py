@@ -69,6 +69,13 @@ _CAVEAT = re.compile(
     r"limited (?:evidence|research|data)|evidence is (?:limited|mixed|weak)|not (?:yet )?(?:well )?(?:understood|established)",
     re.IGNORECASE,
 )
+_PROCEDURE = re.compile(
+    r"\b(?:administered|injected|inserted|mixed with|applied to|placed|performed|takes? (?:about|around|roughly|\d)|"
+    r"lasts? (?:about|around|\d)|sessions? (?:last|take)|involves?|consists? of|during (?:a|the|each|your|an)|"
+    r"the procedure|the process|steps?|is done|are done|can be (?:taken|consumed|used|done|given|applied)|"
+    r"methods? of|ways? to (?:take|use))\b",
+    re.IGNORECASE,
+)
 _INTRO = re.compile(
     r"^(?:let['’]?s|let us|in this (?:article|post|guide|blog)|we['’]ll|we will|read on|here['’]s|here is|"
     r"below,|keep reading|this (?:article|post|guide))\b",
@@ -226,6 +233,7 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         "caveat": float(bool(_CAVEAT.search(text))),
         "intro": float(bool(_INTRO.match(text))),
         "effect_start": float(_effect_start(text)),
+        "procedure": float(bool(_PROCEDURE.search(text))),
     }
     for name, pattern in _lexicon().items():
         if pattern.search(text):
@@ -243,6 +251,12 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         ] = 1.0
     if features["heading"] and features["next_is_prose"]:
         features["heading_over_prose"] = 1.0
+    if features["heading"] and features["title_case"]:
+        features["titled_heading"] = 1.0
+    if features["you"] and not effect:
+        features["you_without_effect"] = 1.0
+    if features["procedure"] and not (features["number"] or features["booster"]):
+        features["plain_procedure"] = 1.0
     if features.get("cue:effect") and features["pronoun_start"]:
         features["pronoun_and_effect"] = 1.0
     if features.get("cue:effect") and (features["condition"] or features.get("cue:health")):

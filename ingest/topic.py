@@ -35,6 +35,7 @@ _TITLE_WEIGHT, _HEADING_WEIGHT = 3, 2
 _SHARE = 0.5
 _MIN_SCORE = 3
 _MAX_TERMS = 4
+_PAIR_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -111,5 +112,10 @@ def page_topic(sentences: list[Sentence], title: str | None = None) -> Topic:
     top = candidates[0][1]
     terms = [t for t, sc in candidates if sc >= _SHARE * top][:_MAX_TERMS]
     main = terms[0]
+    # "stem cell" rather than "stem" when the page says the pair nearly every time it says the word
+    pairs = [t for t, sc in candidates if " " in t and main in t.split() and sc >= _PAIR_SHARE * top]
+    if " " not in main and pairs:
+        main = pairs[0]
+        terms = [main, *(t for t in terms if t != main)][:_MAX_TERMS]
     written = max((w for w in surfaces if w.lower() == main), key=lambda w: surfaces[w], default=main)
     return Topic(tuple(terms), written if " " not in main else main)
