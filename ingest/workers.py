@@ -4,11 +4,12 @@ memory budget, yielding the outcomes in input order.
 A hostile page can keep a parser busy inside one C call (libxml2, a regular expression), where
 no signal or thread can stop it; only its process can be ended. So each input goes to a worker
 process of its own slot, one at a time: when an input runs past `timeout` seconds its worker is
-killed and replaced, and that input fails with one line while the batch goes on. Each worker's
-address space is capped at `memory_mb` (`RLIMIT_AS`), so a page that would need gigabytes fails
-with a `MemoryError` in its own worker (which then exits and is replaced) instead of taking the
-machine's memory. A worker that dies (the kernel's OOM killer, a crash in C) costs only the
-input it held.
+killed and replaced, and that input fails with one line while the batch goes on. Memory the
+same way: the caller reads each busy worker's resident memory every 50 ms and stops the worker
+once it has grown by more than `memory_mb`; and the worker's address space may grow by at most
+twice that (`RLIMIT_AS`), a hard stop for growth faster than the reads. So a page that would
+need gigabytes fails on one line instead of taking the machine's memory. A worker that dies
+(the kernel's OOM killer, a crash in C) costs only the input it held.
 
 Workers are forked from a fork server that has already imported the task's module (started
 once per process, single-threaded, so forking it is safe even from a threaded app), so a new
@@ -44,7 +45,8 @@ Outcome = R | IngestError
 
 _READY = "ready"
 _MAX_FAILED_STARTS = 3
-_POLL = 0.25  # seconds between checks for a stop request while nothing else happens
+_POLL = 0.25
+_MEMORY_POLL = 0.05  # how often a busy worker's resident memory is read  # seconds between checks for a stop request while nothing else happens
 _PRELOAD = ["__main__", "ingest.pipeline"]
 _context: Any = None
 _context_lock = threading.Lock()
@@ -65,37 +67,63 @@ def _forkserver() -> Any:
 
 
 def _serve(conn: Connection, memory_mb: int, task: Task[Any, Any]) -> None:
-    """A worker's life: announce itself, then run the task on each input it is sent."""
-    _exit_with_parent()
-    if memory_mb > 0:
-        limit = memory_mb * 2**20
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(
-            resource.RLIMIT_AS, (limit, hard if hard == resource.RLIM_INFINITY else min(limit, hard))
-        )
-    conn.send(_READY)
-    while True:
-        try:
-            job, payload = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            outcome: Any = task(payload)
-            kind = "ok"
-        except IngestError as e:
-            outcome, kind = e, "error"
-        except MemoryError:
-            outcome, kind = None, "memory"
-        except Exception as e:  # a bug or a library's surprise: this input's error, one line
-            outcome, kind = f"{type(e).__name__}: {e}", "unexpected"
-        try:
-            conn.send((job, kind, outcome))
-        except MemoryError:
-            conn.send((job, "memory", None))
-        except Exception as e:  # an outcome that cannot be pickled
-            conn.send((job, "unexpected", f"{type(e).__name__} while returning the result: {e}"))
-        if kind == "memory":
-            return  # the heap may be left in pieces: a fresh worker takes the next input
+    """A worker's life: announce itself, then run the task on each input it is sent and send back
+    (kind, outcome). It ends quietly when something goes wrong outside the task: the caller
+    reports the input it held on one line, and a traceback here would only add lines."""
+    try:
+        _exit_with_parent()
+        if memory_mb > 0:
+            _limit_memory(memory_mb)
+        conn.send(_READY)
+        while True:
+            try:
+                payload = conn.recv()
+            except (EOFError, OSError):
+                return
+            except MemoryError:  # the input itself does not fit
+                conn.send(("memory", None))
+                return
+            kind, outcome = _run(task, payload)
+            try:
+                conn.send((kind, outcome))
+            except MemoryError:
+                kind = "memory"
+                conn.send((kind, None))
+            except Exception as e:  # an outcome that cannot be pickled
+                conn.send(("unexpected", f"{type(e).__name__} while returning the result: {e}"))
+            if kind == "memory":
+                return  # the heap may be left in pieces: a fresh worker takes the next input
+    except Exception:
+        os._exit(1)
+
+
+def _run(task: Task[Any, Any], payload: Any) -> tuple[str, Any]:
+    try:
+        return "ok", task(payload)
+    except IngestError as e:
+        return "error", e
+    except MemoryError:
+        return "memory", None
+    except Exception as e:  # a bug or a library's surprise: this input's error, one line
+        return "unexpected", f"{type(e).__name__}: {e}"
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """A hard stop, in case memory grows faster than the caller reads it: the address space may
+    grow by twice `memory_mb` from what it holds now (the imported analysis, and whatever the
+    caller's main module brought in); past that an allocation fails with MemoryError. (Failing
+    allocations can wedge a C extension, so the caller stops a worker at `memory_mb` resident
+    before that, see `_settle`.)"""
+    try:
+        with open("/proc/self/statm") as f:
+            now = int(f.read().split()[0]) * resource.getpagesize()
+    except OSError:  # not Linux: the budget counts from nothing
+        now = 0
+    limit = now + 2 * memory_mb * 2**20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(
+        resource.RLIMIT_AS, (limit, hard if hard == resource.RLIM_INFINITY else min(limit, hard))
+    )
 
 
 def _exit_with_parent() -> None:
@@ -124,6 +152,7 @@ class _Worker:
     job: int | None = None
     name: str = ""
     deadline: float | None = None
+    baseline: int | None = None  # resident bytes once ready, before any input
 
 
 @dataclass
@@ -256,39 +285,24 @@ class WorkerPool(Generic[P, R]):
     def _give(self, worker: _Worker, job: int, name: str, payload: Any) -> None:
         worker.job, worker.name = job, name
         with contextlib.suppress(OSError, ValueError):  # it died: `_collect` sees and reports it
-            worker.conn.send((job, payload))
+            worker.conn.send(payload)
         worker.deadline = time.monotonic() + self.timeout if self.timeout > 0 else None
 
     def _collect(self, state: _State) -> None:
-        """Wait for a result, a worker's death or a deadline, and settle whichever came."""
-        deadlines = [w.deadline for w in self._workers if w.deadline is not None]
+        """Wait for a result, a worker's death, a deadline or a memory check, and settle it."""
+        busy = [w for w in self._workers if w.job is not None]
         now = time.monotonic()
-        timeout = min([_POLL, *(d - now for d in deadlines)])
+        poll = _MEMORY_POLL if self.memory_mb > 0 and busy else _POLL
+        timeout = min([poll, *(w.deadline - now for w in busy if w.deadline is not None)])
         watched: list[Any] = [w.conn for w in self._workers] + [w.process.sentinel for w in self._workers]
         ready = set(wait(watched, timeout=max(0.0, timeout))) if watched else set()
         if not watched:
             time.sleep(max(0.0, timeout))
         now = time.monotonic()
         for worker in list(self._workers):
-            if worker.conn in ready:
-                try:
-                    message = worker.conn.recv()
-                except (EOFError, OSError):
-                    message = None
-                if message == _READY:
-                    worker.ready, self._failed_starts = True, 0
-                    continue
-                if message is not None:
-                    job, kind, outcome = message
-                    state.done[job] = (worker.name, self._outcome(worker.name, kind, outcome))
-                    worker.job, worker.deadline = None, None
-                    if kind != "memory":
-                        continue
-            elif worker.process.sentinel not in ready and not (
-                worker.deadline is not None and now >= worker.deadline
-            ):
+            reason = self._settle(worker, ready, now, state)
+            if reason is None:
                 continue
-            # Dead, out of time, or done after running out of memory: replace it.
             if not worker.ready:
                 self._failed_starts += 1
                 if self._failed_starts >= _MAX_FAILED_STARTS:
@@ -298,28 +312,60 @@ class WorkerPool(Generic[P, R]):
                         "set KB_INPUT_TIMEOUT=0 and KB_INPUT_MAX_MEMORY=0 to analyse without them"
                     )
             if worker.job is not None:
-                timed_out = (
-                    worker.deadline is not None and now >= worker.deadline and worker.process.is_alive()
-                )
-                state.done[worker.job] = (worker.name, self._lost(worker, timed_out))
+                state.done[worker.job] = (worker.name, self._lost(worker, reason))
             self._replace(worker)
+
+    def _settle(self, worker: _Worker, ready: set[Any], now: float, state: _State) -> str | None:
+        """Take what `worker` sent; say why it must be replaced ("died", "time", "memory",
+        "spent" after a MemoryError), or None while it may go on."""
+        if worker.conn in ready:
+            try:
+                message = worker.conn.recv()
+            except (EOFError, OSError):
+                return "died"
+            if message == _READY:
+                worker.ready, self._failed_starts = True, 0
+                worker.baseline = _resident(worker.process.pid)
+                return None
+            if worker.job is None:
+                return None
+            kind, outcome = message
+            state.done[worker.job] = (worker.name, self._outcome(worker.name, kind, outcome))
+            worker.job, worker.deadline = None, None
+            return "spent" if kind == "memory" else None
+        if worker.process.sentinel in ready:
+            return "died"
+        if worker.job is None:
+            return None
+        if worker.deadline is not None and now >= worker.deadline:
+            return "time"
+        if self.memory_mb > 0 and worker.baseline is not None:
+            resident = _resident(worker.process.pid)
+            if resident is not None and resident - worker.baseline > self.memory_mb * 2**20:
+                return "memory"
+        return None
 
     def _outcome(self, name: str, kind: str, outcome: Any) -> Any:
         if kind == "ok" or kind == "error":
             return outcome
         if kind == "memory":
-            return IngestError(
-                f"{name}: analysing it needed more than {self.memory_mb:,} MB of memory, so it was stopped; "
-                "raise KB_INPUT_MAX_MEMORY to allow more"
-            )
+            return self._over_memory(name)
         return IngestError(f"{name}: unexpected error while analysing it: {outcome}")
 
-    def _lost(self, worker: _Worker, timed_out: bool) -> IngestError:
-        if timed_out:
+    def _over_memory(self, name: str) -> IngestError:
+        return IngestError(
+            f"{name}: analysing it needed more than {self.memory_mb:,} MB of memory, so it was stopped; "
+            "raise KB_INPUT_MAX_MEMORY to allow more"
+        )
+
+    def _lost(self, worker: _Worker, reason: str) -> IngestError:
+        if reason == "time":
             return IngestError(
                 f"{worker.name}: analysing it took more than {self.timeout:g} s, so it was stopped; "
                 "raise KB_INPUT_TIMEOUT to allow more"
             )
+        if reason in ("memory", "spent"):
+            return self._over_memory(worker.name)
         worker.process.join(timeout=5)
         code = worker.process.exitcode
         how = (
@@ -333,6 +379,15 @@ class WorkerPool(Generic[P, R]):
             if worker in self._workers:
                 self._workers.remove(worker)
         _end(worker)
+
+
+def _resident(pid: int) -> int | None:
+    """Resident bytes of a process (Linux); None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _end(worker: _Worker) -> None:

@@ -108,7 +108,7 @@ class Settings(BaseSettings):
     )
     input_max_memory: int = Field(
         2048,
-        description="Megabytes of memory the analysis of one input may use before it fails (0: no limit).",
+        description="Megabytes of memory the analysis of one input may add before it fails (0: no limit).",
     )
     max_claims: int = Field(
         5000, description="Most claims read from one document; the rest of its text is kept unread."
