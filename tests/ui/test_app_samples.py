@@ -49,6 +49,10 @@ XSS_TEXT = (
 )
 
 
+# Markdown (GFM) would turn these into links if they reached it as they are.
+XSS_LINKS = "https://evil.example/pay, www.evil.example or pay@evil.example"
+
+
 def _words(sentence: str) -> str:
     return sentence.lower()
 
@@ -182,7 +186,10 @@ def example_documents() -> list[Document]:
 
 def xss_document() -> Document:
     return article_document(
-        XSS_TEXT, "file:javascript:alert(1)", "<script>alert('title')</script> Zorblax", graded=False
+        XSS_TEXT,
+        "file:javascript:alert(1)",
+        f"<script>alert('title')</script> Zorblax, book at {XSS_LINKS}",
+        graded=False,
     )
 
 

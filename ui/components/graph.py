@@ -79,7 +79,7 @@ def elements(graph: Subgraph, *, focus: str | None = None) -> dict[str, list[dic
         data: dict[str, Any] = {
             "id": n.id,
             "label": label,
-            "name": inert(n.caption, 32),
+            "_name": inert(n.caption, 28),
             "caption": inert(n.caption),
         }
         for key in PANEL_KEYS:

@@ -25,8 +25,9 @@ def clean_title(title: object) -> str:
 
 
 def _cut(title: str) -> bool:
-    """A title shortened with "…" (ingest's first-line fallback, or a cut page title)."""
-    return title.endswith(("…", "..."))
+    """Not a title: shortened with "…" (ingest's first-line fallback, or a cut page title), or a
+    whole paragraph (the first line of a text that has no title)."""
+    return title.endswith(("…", "...")) or len(title) > 150 or len(title.split()) > 24
 
 
 def first_heading(text: str | None) -> str | None:

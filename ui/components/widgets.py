@@ -256,9 +256,11 @@ def graph_view(
         return
     labels = sorted({graph.node_label(n) for n in sub.nodes})
     types = sorted({e.type for e in sub.edges})
+    # A small view gets a wide margin, so two nodes are not drawn a hand's width across.
+    padding = 160 if len(sub.nodes) <= 3 else 90 if len(sub.nodes) <= 8 else 24
     streamlit_cytoscape(
         graph.elements(sub, focus=focus),
-        layout=GRAPH_LAYOUT,
+        layout={**GRAPH_LAYOUT, "padding": padding},
         node_styles=[
             NodeStyle(label, caption="name", custom_styles=graph.node_style(label)) for label in labels
         ],
