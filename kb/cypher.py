@@ -45,6 +45,9 @@ SCHEMA_NAMES = frozenset(statement.split()[2] for statement in SCHEMA_STATEMENTS
 SHOW_CONSTRAINTS = "SHOW CONSTRAINTS"
 SHOW_INDEXES = "SHOW INDEXES"
 
+# A query that touches no data: whether the server answers at all (`kb engine status`).
+PING = "RETURN 1 AS ok"
+
 GET_SCHEMA_VERSION = "MATCH (m:Meta {key: 'schema'}) RETURN m.version AS version"
 
 SET_SCHEMA_VERSION = """
@@ -124,10 +127,17 @@ ON CREATE SET r.provenance = 'extractor'
 # the graph (docs/performance.md). Propositions and works are written before the claims.
 # Two statements because a label must be set when the node is created: the embedded engine
 # rejects adding a label to a node created earlier in the same transaction.
+# Only the source and the claim's own row go past the UNWIND (`WITH s, row`): the embedded
+# engine buffers every row before it writes, and a row that still held its document held all of
+# the document's claims, so a document of n claims buffered n² of them ("Query heap budget
+# exceeded" for 1,500 made-up claims with a 512m heap). The store also sends at most
+# `kb.store.ROWS_PER_STATEMENT` claims per statement, so what one statement buffers is bounded.
 _claims_of_each_document = """
 UNWIND $rows AS doc
 MATCH (s:Source {id: doc.source_id})
-UNWIND doc.claims AS row
+WITH s, doc.claims AS claims
+UNWIND claims AS row
+WITH s, row
 """
 _claim_with_its_edges = """
 SET c = row.claim
@@ -514,10 +524,23 @@ SKIP $skip LIMIT $limit
 # --- maintenance ----------------------------------------------------------------------------
 
 # The write log survives a reset, so its count (the graph's generation) never goes back to a
-# value a reader may have kept results for.
+# value a reader may have kept results for. A reset deletes in batches (one transaction for a
+# whole large graph would not fit in the engine's heap), so it first marks itself pending: a
+# reset that is killed half-way is finished by the next connection (`GraphStore.ensure_schema`)
+# instead of leaving sources without claims or claims without sources. `Meta` nodes (the schema
+# version, the mark) are kept.
+MARK_RESET = """
+MERGE (m:Meta {key: 'reset'})
+SET m.at = $at
+"""
+
+RESET_PENDING = "MATCH (m:Meta {key: 'reset'}) RETURN m.at AS at"
+
+UNMARK_RESET = "MATCH (m:Meta {key: 'reset'}) DELETE m"
+
 DELETE_BATCH = """
 MATCH (n)
-WHERE NOT n:Change
+WHERE NOT n:Change AND NOT n:Meta
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*) AS n

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from kb.errors import EngineError
 from kb.settings import Settings
@@ -87,7 +88,12 @@ def _pid_alive(pid: int) -> bool:
         done, _ = os.waitpid(pid, os.WNOHANG)
         if done == pid:
             return False
-    return True
+    # Another process's zombie (its parent has not reaped it yet) is dead all the same.
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_bytes()
+    except OSError:
+        return True  # no /proc (macOS), or gone meanwhile
+    return stat.rpartition(b")")[2].split()[:1] != [b"Z"]
 
 
 def _is_engine(pid: int, engine_dir: Path) -> bool:
@@ -153,8 +159,9 @@ def _parse_state(raw: object) -> EngineState:
     return EngineState(pid, bolt, http, raw["database"], float(raw["started_at"]))
 
 
-def read_state(settings: Settings) -> EngineState | None:
-    """The running engine, or None. A stale or corrupt state file is removed."""
+def recorded(settings: Settings) -> EngineState | None:
+    """The engine the state file names, if its process still runs, whether or not it answers.
+    A stale or corrupt state file is removed."""
     path = settings.engine_dir / "state.json"
     try:
         state = _parse_state(json.loads(path.read_bytes()))
@@ -166,7 +173,15 @@ def read_state(settings: Settings) -> EngineState | None:
     if not _is_engine(state.pid, settings.engine_dir):
         path.unlink(missing_ok=True)  # stale: the engine died without cleaning up (its pid reused?)
         return None
-    return state if _port_open(state.bolt_port) else None
+    return state
+
+
+def read_state(settings: Settings) -> EngineState | None:
+    """The running engine, if it accepts connections, or None. A stale or corrupt state file is
+    removed. Accepting a connection is not answering: a stopped or hung engine's port still
+    accepts them (the kernel does), so only a query tells (`kb.store.engine_answers`)."""
+    state = recorded(settings)
+    return state if state and _port_open(state.bolt_port) else None
 
 
 def start(settings: Settings) -> EngineState:
@@ -176,6 +191,13 @@ def start(settings: Settings) -> EngineState:
     with _locked(settings):
         if state := read_state(settings):  # another process started it while we waited
             return state
+        if state := recorded(settings):
+            # Its process runs but takes no connection: hung with a full backlog, or stopping.
+            # A second engine on the same data directory would fail or, worse, half start.
+            raise EngineError(
+                f"the embedded engine (pid {state.pid}) at {state.uri} does not accept connections; "
+                "run `kb engine restart`"
+            )
         for attempt in range(1, SPAWN_ATTEMPTS + 1):
             try:
                 return _spawn(settings)
@@ -246,19 +268,34 @@ def _spawn(settings: Settings) -> EngineState:
     )
 
 
-def stop(settings: Settings, timeout: float = 30.0) -> bool:
-    """Stop the engine cleanly. Returns False when it was not running."""
+def stop(settings: Settings, timeout: float | None = None) -> Literal["stopped", "killed"] | None:
+    """Stop the engine: SIGTERM, and SIGKILL if it has not exited after `timeout` seconds
+    (`KB_ENGINE_STOP_TIMEOUT`). Returns how it ended, or None when it was not running.
+
+    A hung engine is stopped too: its state file is trusted as long as its process runs, whether
+    or not it answers. A stopped process (SIGSTOP) is continued, so that it sees the SIGTERM and
+    closes its database cleanly; a process that does not exit in time (deadlocked, say) is
+    killed, and ArcadeDB recovers from its write-ahead log on the next start."""
+    grace = settings.engine_stop_timeout if timeout is None else timeout
     with _locked(settings):
-        state = read_state(settings)
+        state = recorded(settings)
         if state is None:
-            return False
+            return None
         os.kill(state.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not _pid_alive(state.pid):
-                break
-            time.sleep(0.1)
-        else:
-            os.kill(state.pid, signal.SIGKILL)  # last resort; ArcadeDB recovers from its WAL
+        os.kill(state.pid, signal.SIGCONT)
+        how: Literal["stopped", "killed"] = "stopped"
+        if not _exited(state.pid, grace):
+            os.kill(state.pid, signal.SIGKILL)
+            how = "killed"
+            _exited(state.pid, 10.0)  # SIGKILL cannot be refused; the kernel needs a moment
         (settings.engine_dir / "state.json").unlink(missing_ok=True)
-        return True
+        return how
+
+
+def _exited(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while _pid_alive(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+    return True

@@ -46,10 +46,19 @@ class Settings(BaseSettings):
     engine_start_timeout: float = Field(
         90.0, description="Seconds to wait for the embedded engine to accept connections."
     )
+    engine_stop_timeout: float = Field(
+        30.0, description="Seconds `kb engine stop` waits for a clean shutdown before it kills the engine."
+    )
     database: str = Field("kb", description="Database name inside the embedded engine.")
+    graph_timeout: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds a request to the graph may go unanswered before `kb` gives up on it.",
+    )
 
     neo4j_uri: str | None = Field(
         None,
+        repr=False,  # may hold a password; shown only through `redact_uri`
         validation_alias=AliasChoices("NEO4J_URI"),
         description="Use this Neo4j/AuraDB server instead of the embedded engine.",
     )
@@ -128,6 +137,28 @@ class Settings(BaseSettings):
     @property
     def uses_neo4j(self) -> bool:
         return bool(self.neo4j_uri)
+
+    @property
+    def neo4j_uri_shown(self) -> str:
+        """NEO4J_URI as it may be printed: see `redact_uri`."""
+        return redact_uri(self.neo4j_uri or "")
+
+
+def redact_uri(uri: str) -> str:
+    """`uri` with its user part, if any, replaced by `***`, and control characters escaped, so it
+    can go into a one-line message: `neo4j+s://***@db.example.org`.
+
+    A password may hold any character, `/`, `?`, `#` and `@` included, which a URL parser takes
+    for the end of the user part; so everything from the scheme to the *last* `@` is the user
+    part. A URI with an `@` after its host (in a query) loses its host too: better than printing
+    a secret."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        scheme, rest = "", uri
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    shown = scheme + sep + rest
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in shown)
 
 
 @lru_cache(maxsize=1)

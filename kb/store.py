@@ -10,16 +10,16 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, TypeVar, cast
 
-from neo4j import Driver, GraphDatabase, Transaction
+from neo4j import READ_ACCESS, Driver, GraphDatabase, Result, Transaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel
 
@@ -42,7 +42,7 @@ from kb.models import (
     utcnow,
 )
 from kb.readcache import Prefix, ReadCache
-from kb.settings import Settings
+from kb.settings import Settings, redact_uri
 from kb.views import (
     CitedWork,
     ClaimDetail,
@@ -70,6 +70,14 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 # Up to the first 50 pages of each claims list (and of the editor queue) are kept until the graph
 # changes (kb/readcache.py); later pages are read as they are asked for.
 KEPT_ROWS = 2500
+CONNECT_TIMEOUT = 30.0  # seconds for a TCP connection (the driver's default), at most KB_GRAPH_TIMEOUT
+# A query that touches nothing is answered in milliseconds by a live engine, however busy: waiting
+# longer than this for it (`engine_answers`) only delays telling the user it is hung.
+PING_TIMEOUT = 15.0
+RESET_BATCH = 5000  # nodes deleted per transaction by `reset`
+# Claims (or other rows) sent in one write statement: what the embedded engine buffers for one
+# statement grows with it, and is shared with every other running query (kb/cypher.py).
+ROWS_PER_STATEMENT = 1000
 WRITE_ATTEMPTS = 5  # a write transaction that conflicts with another writer is run again
 _BACKOFF_BASE = 0.05  # seconds; doubled per attempt, jittered, at most _BACKOFF_MAX
 _BACKOFF_MAX = 1.0
@@ -101,16 +109,111 @@ def claim_rank(status: str, overclaim: bool, score: float | None) -> float:
     return round(base - (0.5 if overclaim else 0.0), 4)
 
 
-def _without_password(uri: str) -> str:
-    """`uri` with the password of its user part, if any, blanked: bolt://neo4j:***@host."""
+def _neo4j_uri(settings: Settings) -> str:
+    """NEO4J_URI, refused if it holds a user part: the driver would quote it, secret and all, in
+    its own messages, so it never sees one."""
+    uri, shown = settings.neo4j_uri or "", settings.neo4j_uri_shown
+    if shown != uri:
+        raise ConfigError(
+            f"NEO4J_URI {shown} holds a user name or password (or a control character); give the "
+            "user and password in NEO4J_USER and NEO4J_PASSWORD, not in the URI"
+        )
+    return uri
+
+
+def _open_driver(uri: str, auth: tuple[str, str], settings: Settings) -> Driver:
+    """A driver whose own waits end after KB_GRAPH_TIMEOUT: a TCP connection, and a connection
+    from its pool (the Bolt handshake included). Waiting for the answer to a query has no bound
+    in the driver, whatever its options (a stopped server's kernel still accepts connections and
+    acknowledges what is sent); `_Watchdog` bounds that."""
+    timeout = settings.graph_timeout
     try:
-        parts = urlsplit(uri)
-        secret = parts.password
-    except ValueError:
-        return "(unparsable URI)"
-    if not secret:
-        return uri
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{secret}@", ":***@", 1)))
+        return GraphDatabase.driver(
+            uri,
+            auth=auth,
+            connection_timeout=min(timeout, CONNECT_TIMEOUT),
+            connection_acquisition_timeout=timeout,
+        )
+    except (neo4j_errors.ConfigurationError, ValueError) as e:
+        said = redact_uri(str(e).replace(uri, redact_uri(uri)))
+        raise ConfigError(f"NEO4J_URI {redact_uri(uri)} cannot be used ({said})") from None
+
+
+class _Watchdog:
+    """Gives up on a graph that does not answer: `arm()` starts (or starts again) a countdown of
+    `seconds`; when it runs out the driver is closed, which shuts its sockets, so a read blocked
+    on a stopped or hung server fails at once instead of waiting for ever. Closing the driver
+    ends every request it carries: those are waiting on the same silent server."""
+
+    def __init__(self, driver: Driver, seconds: float):
+        self.fired = threading.Event()
+        self._driver = driver
+        self._seconds = seconds
+        self._timer: threading.Timer | None = None
+
+    def arm(self) -> None:
+        self.disarm()
+        self._timer = threading.Timer(self._seconds, self._give_up)
+        self._timer.daemon = True  # never keeps a finished command alive
+        self._timer.start()
+
+    def disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def check(self) -> None:
+        """Raise instead of running a statement on a driver the watchdog closed (the driver's
+        own retries would otherwise try it again)."""
+        if self.fired.is_set():
+            raise _Unanswered
+
+    def _give_up(self) -> None:
+        self.fired.set()
+        self._driver.close()
+
+
+class _Unanswered(Exception):
+    """Raised inside a request the watchdog gave up on."""
+
+
+class _WatchedTransaction:
+    """A transaction whose every statement gets the whole timeout: a write of many statements
+    may take longer than one request may wait."""
+
+    def __init__(self, tx: Transaction, watchdog: _Watchdog):
+        self._tx = tx
+        self._watchdog = watchdog
+
+    def run(self, query: str, parameters: dict[str, Any] | None = None, **kwargs: Any) -> Result:
+        self._watchdog.check()
+        self._watchdog.arm()
+        return self._tx.run(query, parameters, **kwargs)
+
+
+def ping_timeout(settings: Settings) -> float:
+    """How long `engine_answers` waits: `PING_TIMEOUT`, or KB_GRAPH_TIMEOUT if that is shorter."""
+    return min(settings.graph_timeout, PING_TIMEOUT)
+
+
+def engine_answers(settings: Settings, state: engine.EngineState) -> bool:
+    """Whether the embedded engine answers a query within `ping_timeout`. That its process runs
+    and its port takes connections proves nothing: a stopped or hung engine's kernel still
+    accepts them. An error from the engine is an answer."""
+    quick = settings.model_copy(update={"graph_timeout": ping_timeout(settings)})
+    driver = _open_driver(state.uri, ("root", engine.password(settings)), quick)
+    watchdog = _Watchdog(driver, quick.graph_timeout)
+    watchdog.arm()
+    try:
+        with driver.session(database=state.database) as session:
+            session.run(cypher.PING).consume()
+    except neo4j_errors.Neo4jError:
+        return not watchdog.fired.is_set()
+    except (neo4j_errors.DriverError, OSError):
+        return False
+    finally:
+        watchdog.disarm()
+        driver.close()
+    return True
 
 
 def _neo4j_console_driver(settings: Settings, driver: Driver) -> Driver:
@@ -121,7 +224,7 @@ def _neo4j_console_driver(settings: Settings, driver: Driver) -> Driver:
         return driver
     secret = settings.neo4j_console_password
     auth = (settings.neo4j_console_user, secret.get_secret_value() if secret else "")
-    return GraphDatabase.driver(settings.neo4j_uri, auth=auth)
+    return _open_driver(_neo4j_uri(settings), auth, settings)
 
 
 def _iso(value: Any) -> str:
@@ -149,6 +252,9 @@ class GraphStore:
         self.where = where  # human-readable location, never contains a password
         self._settings = settings
         self._kept_reads = ReadCache()  # sorted ids and counts, until the graph changes
+        self._reopen: Callable[[], Driver] | None = None  # a new driver after a watchdog closed one
+        self._swap_lock = threading.Lock()
+        self._unanswered_until = 0.0  # monotonic time until which requests fail at once
         self._console = (
             ConsoleRunner(
                 console_driver,
@@ -178,29 +284,22 @@ class GraphStore:
     def connect(cls, settings: Settings) -> GraphStore:
         if settings.neo4j_uri:
             password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
-            uri = _without_password(settings.neo4j_uri)
-            try:
-                driver = GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, password))
-            except (neo4j_errors.ConfigurationError, ValueError) as e:
-                # The driver quotes the URI, password and all: never print that.
-                said = str(e).replace(settings.neo4j_uri, uri)
-                raise ConfigError(
-                    f"NEO4J_URI {uri} cannot be used ({said}); give the user and password in "
-                    "NEO4J_USER and NEO4J_PASSWORD, not in the URI"
-                ) from None
+            uri, auth = _neo4j_uri(settings), (settings.neo4j_user, password)
+            driver = _open_driver(uri, auth, settings)
             store = cls(
                 driver,
                 settings.neo4j_database,
-                where=f"Neo4j at {uri}",
+                where=f"Neo4j at {settings.neo4j_uri_shown}",
                 settings=settings,
                 console_driver=_neo4j_console_driver(settings, driver),
             )
         else:
             state = engine.start(settings)
-            driver = GraphDatabase.driver(state.uri, auth=("root", engine.password(settings)))
+            uri, auth = state.uri, ("root", engine.password(settings))
+            driver = _open_driver(uri, auth, settings)
             where = f"embedded engine at {state.uri} (data in {settings.engine_dir})"
-            console = GraphDatabase.driver(
-                state.uri, auth=(engine.CONSOLE_USER, engine.console_password(settings))
+            console = _open_driver(
+                state.uri, (engine.CONSOLE_USER, engine.console_password(settings)), settings
             )
             store = cls(driver, state.database, where=where, settings=settings, console_driver=console)
         if settings.uses_neo4j:
@@ -212,6 +311,7 @@ class GraphStore:
             )
         else:
             store.console_login = f"{engine.CONSOLE_USER} (reads records only)"
+        store._reopen = lambda: _open_driver(uri, auth, settings)
         store.ensure_schema()
         return store
 
@@ -246,9 +346,57 @@ class GraphStore:
         except neo4j_errors.DriverError as e:
             raise StoreError(f"graph driver error: {e}") from e
 
+    @contextmanager
+    def _answered(self) -> Iterator[_Watchdog]:
+        """Bound one request (a read, one attempt of a write) by KB_GRAPH_TIMEOUT per statement.
+
+        A graph that did not answer makes every request fail at once for the next
+        KB_GRAPH_TIMEOUT seconds: a batch then ends in about that time, instead of waiting it out
+        once per item. After that a request tries again (the engine may have been restarted)."""
+        timeout = self._settings.graph_timeout
+        if time.monotonic() < self._unanswered_until:
+            raise StoreError(self._unanswered(timeout))
+        driver = self._driver
+        watchdog = _Watchdog(driver, timeout)
+        watchdog.arm()
+        began = time.monotonic()
+        try:
+            yield watchdog
+        except Exception as e:
+            # The driver's own deadline (a connection from the pool) may end first: as silent.
+            acquiring = isinstance(e, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired)
+            if watchdog.fired.is_set() or (acquiring and time.monotonic() - began >= timeout):
+                self._unanswered_until = time.monotonic() + timeout
+                raise StoreError(self._unanswered(timeout)) from None
+            raise
+        finally:
+            watchdog.disarm()
+            if watchdog.fired.is_set():
+                self._replace_driver(driver)
+
+    def _unanswered(self, timeout: float) -> str:
+        if self._settings.uses_neo4j:
+            advice = "check the server, or raise KB_GRAPH_TIMEOUT if it is only busy"
+        else:
+            advice = "run `kb engine restart` (or raise KB_GRAPH_TIMEOUT if it is only busy)"
+        return f"the {self.where} did not answer within {timeout:g} s; {advice}"
+
+    def _replace_driver(self, closed: Driver) -> None:
+        """A new driver for the next request, once a watchdog closed this one."""
+        with self._swap_lock:
+            if self._driver is closed and self._reopen is not None:
+                self._driver = self._reopen()
+
     def _read(self, statement: str, **params: Any) -> list[dict[str, Any]]:
-        with self._errors(), self._driver.session(database=self._database) as session:
-            return session.execute_read(lambda tx: [r.data() for r in tx.run(statement, params)])
+        # An explicit transaction, not `execute_read`: the driver would retry a read the watchdog
+        # gave up on for another 30 s. Nothing is written, so nothing is committed.
+        with (
+            self._errors(),
+            self._answered(),
+            self._driver.session(database=self._database, default_access_mode=READ_ACCESS) as session,
+            session.begin_transaction() as tx,
+        ):
+            return [r.data() for r in tx.run(statement, params)]
 
     def _write(self, work: Callable[[Transaction], T]) -> T:
         """Run `work` in one write transaction and commit it, retried whole on a conflict.
@@ -265,11 +413,14 @@ class GraphStore:
             while True:
                 try:
                     with (
+                        self._answered() as watchdog,
                         self._driver.session(database=self._database) as session,
                         session.begin_transaction() as tx,
                     ):
-                        result = work(tx)
-                        tx.run(cypher.RECORD_CHANGE, at=_iso(utcnow())).consume()
+                        watched = _WatchedTransaction(tx, watchdog)
+                        result = work(cast(Transaction, watched))
+                        watched.run(cypher.RECORD_CHANGE, at=_iso(utcnow())).consume()
+                        watchdog.arm()
                         tx.commit()
                     return result
                 except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as e:
@@ -295,14 +446,21 @@ class GraphStore:
 
     def ensure_schema(self) -> int:
         """Create constraints and indexes (idempotent) and record the schema version."""
-        with self._errors(), self._driver.session(database=self._database) as session:
+        with (
+            self._errors(),
+            self._answered() as watchdog,
+            self._driver.session(database=self._database) as session,
+        ):
             for statement in cypher.SCHEMA_STATEMENTS:
+                watchdog.arm()
                 session.run(statement).consume()
         self._write(
             lambda tx: tx.run(
                 cypher.SET_SCHEMA_VERSION, version=cypher.SCHEMA_VERSION, now=_iso(utcnow())
             ).consume()
         )
+        if self._read(cypher.RESET_PENDING):  # a `kb reset` was killed half-way: finish it
+            self._finish_reset()
         return cypher.SCHEMA_VERSION
 
     def unknown_schema(self) -> list[str]:
@@ -713,14 +871,17 @@ class GraphStore:
     # --- maintenance ------------------------------------------------------------------------
 
     def reset(self) -> int:
-        """Delete every node and relationship, in batches so memory stays bounded."""
+        """Delete every node and relationship, in batches so memory stays bounded; the write log
+        and the schema version stay. The reset is marked pending first and unmarked last, so one
+        killed half-way is finished by the next connection (`ensure_schema`)."""
+        self._write(lambda tx: tx.run(cypher.MARK_RESET, at=_iso(utcnow())).consume())
+        return self._finish_reset()
+
+    def _finish_reset(self) -> int:
         deleted = 0
-        while True:
-            n = self._write(lambda tx: tx.run(cypher.DELETE_BATCH, limit=5000).single()["n"])
+        while n := self._write(lambda tx: tx.run(cypher.DELETE_BATCH, limit=RESET_BATCH).single()["n"]):
             deleted += n
-            if n == 0:
-                break
-        self.ensure_schema()
+        self._write(lambda tx: tx.run(cypher.UNMARK_RESET).consume())
         return deleted
 
 
@@ -808,7 +969,8 @@ def _event_row(event: FlagEvent) -> dict[str, Any]:
 def document_statements(
     doc: Document, known_propositions: AbstractSet[str] = frozenset()
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The statements that write one document, in order; a statement with no rows is left out."""
+    """The statements that write one document, in order; a statement with no rows is left out,
+    one with many rows is sent in pieces (`_chunks`)."""
     return batch_statements([doc], known_propositions)
 
 
@@ -830,7 +992,35 @@ def batch_statements(
     ]
     rows[cypher.LINK_POPULATIONS] = _first_by(rows[cypher.LINK_POPULATIONS], "id", "population_id")
     rows[cypher.MERGE_WORKS] = _works_once(rows[cypher.MERGE_WORKS])
-    return [(statement, {"rows": rows[statement]}) for statement in _WRITE_ORDER if rows[statement]]
+    return [
+        (statement, {"rows": chunk})
+        for statement in _WRITE_ORDER
+        for chunk in _chunks(statement, rows[statement])
+    ]
+
+
+def _chunks(statement: str, rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """`rows` cut into pieces of at most `ROWS_PER_STATEMENT` rows, or of as many claims for the
+    claim statements (whose rows are documents): one statement per piece, in order, all in the
+    same transaction. A document's claims may be cut across pieces; its source row is repeated."""
+    per_document = statement in (cypher.CREATE_CITED_CLAIMS, cypher.CREATE_UNCITED_CLAIMS)
+    piece: list[dict[str, Any]] = []
+    size = 0
+    for row in rows:
+        parts = (
+            [{**row, "claims": row["claims"][i : i + ROWS_PER_STATEMENT]}
+             for i in range(0, len(row["claims"]), ROWS_PER_STATEMENT)]
+            if per_document else [row]
+        )  # fmt: skip
+        for part in parts:
+            weight = len(part["claims"]) if per_document else 1
+            if piece and size + weight > ROWS_PER_STATEMENT:
+                yield piece
+                piece, size = [], 0
+            piece.append(part)
+            size += weight
+    if piece:
+        yield piece
 
 
 def _first_by(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 from rel_helpers import (
     error_lines,
     group_alive,
+    kb_env,
     kill_group,
     run_kb,
     start_kb,
@@ -153,3 +155,45 @@ def test_kill_9_of_the_engine_mid_write(
         landed = store.counts().nodes["Source"]
     assert 0 < landed < corpus_counts["Source"]
     _rerun_completes(corpus, fresh_home, landed, corpus_counts)
+
+
+# Stands in for `kb reset --yes`, killed with SIGKILL as soon as its first batch of deletions is
+# committed: the worst moment, and the same one on every run.
+_RESET_KILLED_MID_WAY = """
+import os, signal, sys
+from kb.settings import Settings
+from kb.store import GraphStore
+
+write = GraphStore._write
+
+def write_then_die(self, work):
+    result = write(self, work)
+    if isinstance(result, int) and result > 0:  # a batch of nodes deleted
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+GraphStore._write = write_then_die
+GraphStore.connect(Settings()).reset()
+"""
+
+
+def test_kill_9_of_a_reset_is_finished_by_the_next_command(fresh_home: Path) -> None:
+    """Found by a review: a killed `kb reset` left a half-deleted graph that failed `kb check`."""
+    from benchmarks import synthetic
+
+    with GraphStore.connect(Settings(home=fresh_home)) as store:
+        store.write_documents([synthetic.document(n, claims=400) for n in range(15)])
+        before = sum(store.counts().nodes.values())
+    assert before > 10_000  # several of the reset's batches (5,000 nodes): it cannot finish in one
+    killed = subprocess.run(
+        [sys.executable, "-c", _RESET_KILLED_MID_WAY],
+        env=kb_env(fresh_home),
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    check = run_kb("check", home=fresh_home)  # the next command, whichever it is
+    assert check.returncode == 0, check.stdout + check.stderr
+    with GraphStore.connect(Settings(home=fresh_home)) as store:
+        assert all(n == 0 for n in store.counts().nodes.values())
+        assert store.schema_version() is not None

@@ -24,6 +24,7 @@ from ingest.resolve import Endpoints
 from ingest.resolve.base import Lookup
 from ingest.resolve.errors import ServiceUnavailable as ResolveUnavailable
 from kb import engine
+from kb.errors import ConfigError
 from kb.settings import Settings
 from kb.store import GraphStore
 
@@ -63,16 +64,58 @@ def test_no_command_prints_a_secret(store: GraphStore, settings: Settings, tmp_p
             assert secret.encode() not in data, f"{name} written to {path}"
 
 
-def test_a_password_in_neo4j_uri_is_never_printed(tmp_path: Path) -> None:
-    uri = f"neo4j+s://neo4j:{NEO4J_SECRET}@db.example.org"
-    run = run_kb("status", home=tmp_path, env={"NEO4J_URI": uri})
-    assert run.returncode == 1
-    assert NEO4J_SECRET not in run.stdout + run.stderr
-    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
-    assert "neo4j:***@db.example.org" in run.stderr and "NEO4J_PASSWORD" in run.stderr  # where it belongs
-    debug = run_kb("--debug", "status", home=tmp_path, env={"NEO4J_URI": uri.replace("neo4j+s", "bolt")})
-    assert debug.returncode == 1 and "Traceback" in debug.stderr
-    assert NEO4J_SECRET not in debug.stdout + debug.stderr  # not even in a traceback
+# A secret in the user part of NEO4J_URI, in the shapes a URL parser reads differently: a
+# password holding `?`, `/`, `#` or `@`, a user part with no password (a token), no scheme, a
+# line break. The host is a closed local port, so nothing is reached even if the URI were used.
+URIS_WITH_SECRETS = {
+    "password": "neo4j+s://neo4j:{s}@127.0.0.1:9",
+    "question mark": "neo4j+s://neo4j:ab?{s}@127.0.0.1:9",
+    "slash": "bolt://neo4j:ab/{s}@127.0.0.1:9",
+    "hash": "bolt://neo4j:ab#{s}@127.0.0.1:9",
+    "at sign": "bolt://neo4j:ab@{s}@127.0.0.1:9",
+    "percent-encoded": "bolt://neo4j:ab%40{s}@127.0.0.1:9/db?x=1",
+    "user only": "bolt://{s}@127.0.0.1:9",
+    "no scheme": "neo4j:{s}@127.0.0.1:9",
+    "line break": "bolt://neo4j:ab\n{s}@127.0.0.1:9",
+}
+
+
+def _messages(error: BaseException | None) -> str:
+    """The text of an exception and of the exceptions a traceback of it shows: the one it was
+    raised from, or the one it was raised while handling (unless `from None` hid that)."""
+    seen = []
+    while error is not None and error not in seen:
+        seen.append(error)
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+    return "\n".join(f"{e!r} {e}" for e in seen)
+
+
+@pytest.mark.parametrize("uri", URIS_WITH_SECRETS.values(), ids=URIS_WITH_SECRETS.keys())
+def test_a_secret_in_neo4j_uri_is_redacted_before_the_driver_sees_it(tmp_path: Path, uri: str) -> None:
+    settings = Settings(home=tmp_path, NEO4J_URI=uri.format(s=NEO4J_SECRET))  # type: ignore[call-arg]
+    with pytest.raises(ConfigError) as info:
+        GraphStore.connect(settings)
+    message = str(info.value)
+    assert NEO4J_SECRET not in _messages(info.value)  # nor in what it was raised from
+    assert len(message.splitlines()) == 1 and "***@127.0.0.1:9" in message, message
+    assert "NEO4J_USER and NEO4J_PASSWORD" in message  # where the credentials belong
+    assert NEO4J_SECRET not in repr(settings)
+
+
+@pytest.mark.parametrize("case", ["question mark", "user only"])
+def test_a_secret_in_neo4j_uri_is_never_printed(tmp_path: Path, case: str) -> None:
+    """Found by a review: a password holding `?` printed in full, a user-only part whole, and
+    `kb engine start` printed NEO4J_URI as it was."""
+    env = {"NEO4J_URI": URIS_WITH_SECRETS[case].format(s=NEO4J_SECRET)}
+    status = run_kb("status", home=tmp_path, env=env)
+    debug = run_kb("--debug", "status", home=tmp_path, env=env)
+    start = run_kb("engine", "start", home=tmp_path, env=env)
+    for run in (status, debug, start):
+        assert NEO4J_SECRET not in run.stdout + run.stderr, f"printed by kb {' '.join(run.args[3:])}"
+    assert status.returncode == 1 and "Traceback" not in status.stderr
+    assert len(status.stderr.strip().splitlines()) == 1 and "***@127.0.0.1:9" in status.stderr
+    assert debug.returncode == 1 and "Traceback" in debug.stderr  # not even in a traceback
+    assert start.returncode == 0 and "***@127.0.0.1:9" in start.stdout, start.stdout + start.stderr
 
 
 def test_wrong_neo4j_credentials_are_one_line_without_the_password(

@@ -1,4 +1,4 @@
-"""`kb engine start|status|stop`, `kb status`, `kb reset` as a user runs them (real processes)."""
+"""`kb engine start|status|restart|stop`, `kb status`, `kb reset` as a user runs them (real processes)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,12 @@ def test_start_status_stop(home: Path) -> None:
     data = json.loads(graph.stdout)
     assert data["schema_version"] == 1 and data["nodes"]["Claim"] == 0
     assert "embedded engine" in data["where"]
+
+    pid = json.loads((home / "engine" / "state.json").read_text())["pid"]
+    restarted = kb("engine", "restart", home=home)
+    assert restarted.returncode == 0, restarted.stderr
+    assert "engine stopped" in restarted.stdout and "engine started" in restarted.stdout
+    assert json.loads((home / "engine" / "state.json").read_text())["pid"] != pid
 
     stopped = kb("engine", "stop", home=home)
     assert stopped.returncode == 0 and "engine stopped" in stopped.stdout
