@@ -101,3 +101,12 @@ def test_claims_json_carries_grade_score_and_reasons(run) -> None:  # type: igno
         assert claim["grade"] in {"high", "moderate", "low", "very low", "none"}
         assert claim["score"] is not None
         assert claim["reasons"] and claim["rubric_version"]
+
+
+def test_a_page_with_no_claim_found_is_said_to_be_so(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = tmp_path / "contact.txt"
+    page.write_text("Contact Us\n\nOur office is open Monday to Friday.\n\nCall 555-0100 to book a visit.\n")
+    result = run("ingest", "--offline", "-q", str(page))
+    assert result.exit_code == 0, result.output
+    assert "no claim found in 1 document (" in result.output and "contact.txt" in result.output
+    assert "not a clean page" in result.output

@@ -86,8 +86,20 @@ def ingest_cmd(inputs: tuple[str, ...], as_list: bool, offline: bool, quiet: boo
         f"{t['documents']} documents ({t['new']} new), {t['failed']} failed; "
         f"{t['claims']} claims: {t['cited']} cited, {t['vague']} vague, {t['missing']} missing"
     )
+    empty = [item.locator for item in report.items if not item.error and item.claims == 0]
+    if empty:
+        shown = ", ".join(empty[:_EMPTY_SHOWN]) + (
+            f" and {len(empty) - _EMPTY_SHOWN} more" if len(empty) > _EMPTY_SHOWN else ""
+        )
+        click.echo(
+            f"no claim found in {len(empty)} document{'s' if len(empty) != 1 else ''} ({shown}): "
+            "that is not a clean page, only nothing the finder recognised; read it yourself"
+        )
     if report.failed:
         sys.exit(1)
+
+
+_EMPTY_SHOWN = 5  # documents named in the "no claim found" line
 
 
 @click.command("claims")
