@@ -41,7 +41,6 @@ __all__ = ["WorkerPool", "run_in_workers"]
 P = TypeVar("P")  # what a task takes
 R = TypeVar("R")  # what it returns
 Task = Callable[[P], R]
-Outcome = R | IngestError
 
 _READY = "ready"
 _MAX_FAILED_STARTS = 3
@@ -176,7 +175,7 @@ class WorkerPool(Generic[P, R]):
 
     def run(
         self, items: Iterable[tuple[str, P | IngestError]], *, window: int = 64
-    ) -> Iterator[tuple[str, Outcome[R]]]:
+    ) -> Iterator[tuple[str, R | IngestError]]:
         """(name, outcome) for each (name, input) in order; an input given as an IngestError is
         passed through. At most `window` inputs are taken from `items` ahead of the consumer."""
         out: queue.Queue[Any] = queue.Queue()
@@ -414,7 +413,7 @@ def run_in_workers(
     timeout: float,
     memory_mb: int,
     window: int = 64,
-) -> Iterator[tuple[str, Outcome[R]]]:
+) -> Iterator[tuple[str, R | IngestError]]:
     """`WorkerPool(...).run(items)`: the pool ends with the iteration."""
     pool: WorkerPool[P, R] = WorkerPool(task, workers=workers, timeout=timeout, memory_mb=memory_mb)
     yield from pool.run(items, window=window)
