@@ -22,10 +22,13 @@ batch.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import queue
 import resource
+import signal
 import threading
 import time
 from collections import deque
@@ -36,7 +39,7 @@ from typing import Any, Generic, TypeVar
 
 from ingest.errors import IngestError
 
-__all__ = ["WorkerPool", "run_in_workers"]
+__all__ = ["WorkerPool", "die_with_parent", "run_in_workers"]
 
 P = TypeVar("P")  # what a task takes
 R = TypeVar("R")  # what it returns
@@ -44,22 +47,68 @@ Task = Callable[[P], R]
 
 _READY = "ready"
 _MAX_FAILED_STARTS = 3
-_POLL = 0.25
-_MEMORY_POLL = 0.05  # how often a busy worker's resident memory is read  # seconds between checks for a stop request while nothing else happens
-_PRELOAD = ["__main__", "ingest.pipeline"]
+_POLL = 0.25  # seconds between checks for a stop request while nothing else happens
+_MEMORY_POLL = 0.05  # seconds between reads of a busy worker's resident memory
+# What the fork server imports once: the caller's main module and the analysis (so a worker
+# starts with them), and the guard that ends the server with the thread that started it.
+_PRELOAD = ["__main__", "ingest.pipeline", "ingest.forkserver_guard"]
+_PR_SET_PDEATHSIG = 1
 _context: Any = None
+_keeper: _Keeper | None = None
 _context_lock = threading.Lock()
 
 
 def _forkserver() -> Any:
-    """The fork server context, with the analysis modules imported once in the server."""
-    global _context
+    """The fork server context, its server running: the analysis modules imported once in it."""
+    global _context, _keeper
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOAD)
-            _context = context
-        return _context
+            _context, _keeper = context, _Keeper()
+        keeper = _keeper
+    assert keeper is not None
+    keeper.ensure_running()
+    return _context
+
+
+class _Keeper:
+    """Starts the fork server, and starts it again if it died, always from one thread that lives
+    as long as this process. The server dies with the thread that started it (see
+    `die_with_parent`), so that must not be a thread that ends with a batch or an app rerun."""
+
+    def __init__(self) -> None:
+        self._requests: queue.Queue[queue.Queue[BaseException | None]] = queue.Queue()
+        threading.Thread(target=self._serve, name="forkserver-keeper", daemon=True).start()
+
+    def ensure_running(self) -> None:
+        done: queue.Queue[BaseException | None] = queue.Queue()
+        self._requests.put(done)
+        if (error := done.get()) is not None:
+            raise error
+
+    def _serve(self) -> None:
+        while True:
+            done = self._requests.get()
+            try:
+                multiprocessing.forkserver.ensure_running()
+                done.put(None)
+            except BaseException as e:  # handed to the thread that asked
+                done.put(e)
+
+
+def die_with_parent() -> None:
+    """Have the kernel SIGKILL this process when the thread that started it ends (Linux), and
+    end now if that already happened. No Python code needs to run for it: a worker stuck in a C
+    call, holding the interpreter lock, still goes when `kb` is killed. The fork server calls it
+    (`ingest.forkserver_guard`), and so does each worker, whose parent is the server."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: `_exit_with_parent` still watches
+        return
+    if os.getppid() == 1:
+        os._exit(1)
 
 
 # --- in the worker -----------------------------------------------------------------------------
@@ -70,6 +119,10 @@ def _serve(conn: Connection, memory_mb: int, task: Task[Any, Any]) -> None:
     (kind, outcome). It ends quietly when something goes wrong outside the task: the caller
     reports the input it held on one line, and a traceback here would only add lines."""
     try:
+        # Ctrl+C reaches the whole process group: the caller stops the workers itself, and a
+        # worker's KeyboardInterrupt would only print a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        die_with_parent()
         _exit_with_parent()
         if memory_mb > 0:
             _limit_memory(memory_mb)

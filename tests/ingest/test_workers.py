@@ -7,8 +7,12 @@ by name as any task is imported.
 from __future__ import annotations
 
 import os
+import re
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +44,12 @@ def fail(payload: str) -> str:
         os.kill(os.getpid(), signal.SIGKILL)
     if payload == "hog":
         return "x" * (600 * 2**20)  # 600 MB in one piece
+    return payload
+
+
+def wedge(payload: str) -> str:
+    """Minutes inside one C call that holds the interpreter lock: no Python code runs meanwhile."""
+    re.match(r"(a+)+$", "a" * 40 + "b")
     return payload
 
 
@@ -108,3 +118,51 @@ def test_stopping_early_ends_the_workers() -> None:
 def test_many_inputs_through_few_workers(workers: int) -> None:
     payloads = [str(i) for i in range(200)]
     assert _run(echo, payloads, workers=workers) == [(p, p) for p in payloads]
+
+
+STUCK_CALLER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from ingest.workers import run_in_workers
+from test_workers import wedge
+if __name__ == "__main__":
+    print("started", flush=True)
+    list(run_in_workers(wedge, [("a", "a")], workers=1, timeout=0, memory_mb=0))
+"""
+
+
+def test_a_worker_stuck_in_c_code_goes_when_its_caller_is_killed(tmp_path: Path) -> None:
+    """The kernel ends the fork server and its workers (PR_SET_PDEATHSIG): no Python code has to
+    run in a worker that holds the interpreter lock in a C call for minutes."""
+    script = tmp_path / "caller.py"
+    script.write_text(STUCK_CALLER)
+    caller = subprocess.Popen(
+        [sys.executable, str(script), str(Path(__file__).parent)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert caller.stdout is not None and caller.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 30
+        while not _living(caller.pid, but=caller.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _living(caller.pid, but=caller.pid), "no worker was started"
+        time.sleep(1)  # the worker is inside the regular expression by now
+        os.kill(caller.pid, signal.SIGKILL)
+        caller.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _living(caller.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _living(caller.pid), f"still running: {_living(caller.pid)}"
+    finally:
+        if _living(caller.pid):
+            os.killpg(caller.pid, signal.SIGKILL)
+        caller.wait(timeout=10)
+
+
+def _living(pgid: int, *, but: int | None = None) -> list[str]:
+    """Processes of a session that are not zombies, except `but`."""
+    ps = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(pgid)], capture_output=True, text=True)
+    rows = [line.split(None, 2) for line in ps.stdout.splitlines() if line.strip()]
+    return [" ".join(r) for r in rows if not r[1].startswith("Z") and int(r[0]) != but]
