@@ -35,7 +35,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import requests_cache
 import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
@@ -169,6 +168,8 @@ def make_session(
         settings.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         settings.cache_dir.chmod(0o700)
         name = "http-private" if allow_private else "http"
+        import requests_cache  # half a second to import: only when a cached session is made
+
         session = requests_cache.CachedSession(
             str(settings.cache_dir / name),
             backend="sqlite",

@@ -10,6 +10,7 @@ that SIGPIPE ended. Each command lives in a small module under
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import sys
@@ -18,11 +19,39 @@ from typing import Any
 import click
 
 from kb.errors import KBError
-from ui.commands import engine_cmds, evidence_cmds, graph_cmds, ingest_cmds, ui_cmds
+
+# Each command's module, loaded when the command runs (or help lists it): `kb extract` then
+# imports neither the neo4j driver nor the app.
+COMMANDS = {
+    "engine": "ui.commands.engine_cmds:engine_group",
+    "status": "ui.commands.graph_cmds:status_cmd",
+    "reset": "ui.commands.graph_cmds:reset_cmd",
+    "check": "ui.commands.graph_cmds:check_cmd",
+    "extract": "ui.commands.extract_cmds:extract_cmd",
+    "cues": "ui.commands.extract_cmds:cues_cmd",
+    "ingest": "ui.commands.ingest_cmds:ingest_cmd",
+    "claims": "ui.commands.ingest_cmds:claims_cmd",
+    "sources": "ui.commands.ingest_cmds:sources_cmd",
+    "resolve": "ui.commands.evidence_cmds:resolve_cmd",
+    "grade": "ui.commands.evidence_cmds:grade_cmd",
+    "candidates": "ui.commands.evidence_cmds:candidates_cmd",
+    "ui": "ui.commands.ui_cmds:ui_cmd",
+}
 
 
 class KBGroup(click.Group):
-    """Turns library errors into one readable line instead of a traceback."""
+    """Loads each command when it is used, and turns library errors into one readable line
+    instead of a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        module, attr = COMMANDS[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -51,13 +80,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Evidence-claim knowledge base: health claims, what they cite, and how strong the evidence is."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-engine_cmds.register(cli)
-graph_cmds.register(cli)
-ingest_cmds.register(cli)
-evidence_cmds.register(cli)
-ui_cmds.register(cli)
 
 
 def main() -> None:

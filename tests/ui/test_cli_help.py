@@ -9,7 +9,10 @@ from ui.cli import cli
 
 def _walk(group: click.Group, prefix: str = "kb") -> list[tuple[str, click.Command]]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, f"{prefix} {name} is listed but cannot be loaded"
         out.append((f"{prefix} {name}", cmd))
         if isinstance(cmd, click.Group):
             out += _walk(cmd, f"{prefix} {name}")

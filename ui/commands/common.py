@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kb.settings import Settings, get_settings
-from kb.store import GraphStore
+
+if TYPE_CHECKING:  # the store (and the neo4j driver) load only for commands that use the graph
+    from kb.store import GraphStore
 
 
 def settings() -> Settings:
@@ -19,6 +21,8 @@ def settings() -> Settings:
 def open_store() -> GraphStore:
     """Connect to the configured graph, starting the embedded engine when needed; warn when its
     schema holds a constraint or index kb did not make (an extra unique one makes ingest fail)."""
+    from kb.store import GraphStore
+
     store = GraphStore.connect(settings())
     if extra := store.unknown_schema():
         click.echo(
