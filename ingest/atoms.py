@@ -462,6 +462,8 @@ def extract_atoms(sentence: str, intervention: str, population: str | None = Non
     for effect, outcome in pairs:
         if not outcome or outcome in seen or outcome == subject or outcome in subject:
             continue
+        if outcome in _lexicon().words["not_outcomes"]:
+            continue  # "improved less": a degree, not what improved
         seen.add(outcome)
         atoms.append(Atom(intervention=intervention, effect=effect, outcome=outcome, population=population))
     return atoms

@@ -129,3 +129,14 @@ def test_atoms_lexicon_is_well_formed() -> None:
     assert set(raw["irregular"]) <= set(raw["effect_verbs"])
     for lemma, forms in raw["irregular"].items():  # the forms to match; "firm" alone is an adjective
         assert forms and all(f.split()[0].startswith(lemma[:2]) for f in forms), lemma
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ketamine worked better than control conditions in the trial.",  # not "controls conditions"
+        "Patients in the control condition improved less.",  # "less" is a degree, not an outcome
+    ],
+)
+def test_atoms_read_as_the_claim_or_not_at_all(sentence: str) -> None:
+    assert extract_atoms(sentence, "ketamine") == []
