@@ -44,6 +44,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WAIT_MS = 120_000  # a check runs the whole pipeline; the first page load connects to the graph
+# Assertions wait for a rerun to finish: on a busy two-core machine one can take more than
+# Playwright's default five seconds.
+expect.set_options(timeout=30_000)
 
 
 def _free_port() -> int:
@@ -396,6 +399,10 @@ def test_graph_explorer_pans_clicks_expands_and_hides_in_place(
     settle(page)
     first = graph_nodes(page)
     assert ketamine in first and 1 < len(first) <= 50  # one hop, at most 50 nodes
+    captions = _frame(page).evaluate(
+        "() => document.getElementById('cy')._cyreg.cy.nodes().map(n => n.style('label'))"
+    )
+    assert all(captions), "a node is drawn without its caption"
     hub = first[1]  # the most connected neighbour comes first
     click_node(page, hub)
     panel = graph_frame(page).locator("#infopanelProps")
@@ -407,11 +414,12 @@ def test_graph_explorer_pans_clicks_expands_and_hides_in_place(
         assert time.monotonic() < deadline, "expanding added no node"
         page.wait_for_timeout(250)
     assert set(first) <= set(expanded)
+    click_node(page, hub)  # the expanded node, with its properties beside the view
+    shoot(page, "graph")
     page.get_by_role("button", name="Claim", exact=True).click()  # hide a type
     settle(page)
     remaining = graph_nodes(page)
     assert remaining and not [n for n in remaining if n.startswith("clm_")]
-    shoot(page, "graph")
 
 
 def test_the_editor_name_is_kept_by_the_browser(browser: Browser, app_url: str, store: GraphStore) -> None:

@@ -20,15 +20,17 @@ VIEW, FOCUS, OPEN = "graph-view", "graph-focus", "graph-open"
 EXPLORE, CONSOLE = "Explore", "Cypher console"
 
 
-def _show(sub: Subgraph, focus: str | None) -> None:
+def _show(sub: Subgraph, focus: str | None, *, grown: bool = False) -> None:
+    """Make `sub` the view; `grown` when it is the old view with more nodes (keep their places)."""
     st.session_state[VIEW], st.session_state[FOCUS] = sub, focus
+    st.session_state["graph-grown"] = grown
 
 
 def _expand(node_id: str) -> None:
     view: Subgraph | None = st.session_state.get(VIEW)
     more = attempt(data.neighbourhood, node_id, 1, int(st.session_state.get("graph-limit", 50)))
     if view is not None and more is not None:
-        _show(merge(view, more), node_id)
+        _show(merge(view, more), node_id, grown=True)
 
 
 def _on_graph_event(event: dict[str, Any]) -> None:
@@ -39,6 +41,7 @@ def _on_graph_event(event: dict[str, Any]) -> None:
         _expand(str(found["node_ids"][0]))
     elif action == "remove" and view is not None:
         st.session_state[VIEW] = without(view, [str(i) for i in found.get("node_ids") or []])
+        st.session_state["graph-grown"] = True
     elif action == "open" and found.get("element_group") == "nodes":
         st.session_state[OPEN] = str(found.get("element_id"))
 
@@ -109,6 +112,7 @@ with explore:
             height=600,
             on_event=_on_graph_event,
             expand=True,
+            keep_places=bool(st.session_state.get("graph-grown")),
         )
         captions = {n.id: f"{node_label(n)}: {short(n.caption, 70)}" for n in current.nodes}
         act = st.columns([4, 1, 1, 1], vertical_alignment="bottom")

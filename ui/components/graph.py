@@ -79,7 +79,7 @@ def elements(graph: Subgraph, *, focus: str | None = None) -> dict[str, list[dic
         data: dict[str, Any] = {
             "id": n.id,
             "label": label,
-            "_name": inert(n.caption, 28),
+            "_name": inert(n.caption, 24),
             "caption": inert(n.caption),
         }
         for key in PANEL_KEYS:
@@ -89,7 +89,7 @@ def elements(graph: Subgraph, *, focus: str | None = None) -> dict[str, list[dic
         data["_colour"] = node_colour(n)
         data["_size"] = 16 + min(degree.get(n.id, 0), 24)
         data["_ring"] = 3 if n.id == focus else 0.8
-        nodes.append({"data": data})
+        nodes.append({"data": data, "style": NODE_BYPASS})
     known = {n.id for n in graph.nodes}
     edges = [
         {
@@ -104,7 +104,15 @@ def elements(graph: Subgraph, *, focus: str | None = None) -> dict[str, list[dic
         for e in graph.edges
         if e.start in known and e.end in known
     ]
+    for edge in edges:
+        edge["style"] = EDGE_BYPASS
     return {"nodes": nodes, "edges": edges}
+
+
+# Per-element overrides of the component's selection look, which paints labels white on red:
+# red means "none" in this app, so a selected node keeps a thin outline and bold dark labels.
+NODE_BYPASS: dict[str, Any] = {"text-background-opacity": 0, "color": "#212529"}
+EDGE_BYPASS: dict[str, Any] = {"text-background-color": "#f8f9fa", "color": "#495057"}
 
 
 def node_style(label: str) -> dict[str, Any]:
@@ -117,10 +125,10 @@ def node_style(label: str) -> dict[str, Any]:
         "height": "data(_size)",
         "border-width": "data(_ring)",
         "border-color": "#212529",
-        "font-size": 5,
-        "text-wrap": "ellipsis",
-        "text-max-width": 70,
-        "min-zoomed-font-size": 7,
+        "font-size": 6,
+        "text-wrap": "wrap",
+        "text-max-width": 64,
+        "min-zoomed-font-size": 6,
     }
 
 

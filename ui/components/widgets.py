@@ -152,9 +152,9 @@ def category_chart(counts: dict[str, int], colours: dict[str, str], *, field: st
                 },
                 "tooltip": [{"field": field}, {"field": "claims"}],
             },
-            "height": height,
         },
         width="stretch",
+        height=height,
     )
 
 
@@ -247,6 +247,7 @@ def graph_view(
     height: int = 560,
     on_event: Callable[[dict[str, Any]], None] | None = None,
     expand: bool = False,
+    keep_places: bool = False,
 ) -> None:
     """The interactive graph: pan, zoom, drag, click a node for its properties; with `expand`,
     double-click (or the side panel's button) adds a node's neighbours in place and the delete
@@ -256,13 +257,18 @@ def graph_view(
         return
     labels = sorted({graph.node_label(n) for n in sub.nodes})
     types = sorted({e.type for e in sub.edges})
-    # A small view gets a wide margin, so two nodes are not drawn a hand's width across.
+    # A small view gets a wide margin, so two nodes are not drawn a hand's width across. The
+    # layout runs again when the number of nodes changes (expand, remove, hide); from the
+    # nodes' current places when `keep_places`, so the picture moves as little as it can.
     padding = 160 if len(sub.nodes) <= 3 else 90 if len(sub.nodes) <= 8 else 24
+    layout = {**GRAPH_LAYOUT, "padding": padding, "randomize": not keep_places, "kbNodes": len(sub.nodes)}
+    if keep_places:  # animated, and longer than the component's own 0.5 s expand step, so it ends last
+        layout.update(animate=True, animationDuration=700)
     streamlit_cytoscape(
         graph.elements(sub, focus=focus),
-        layout={**GRAPH_LAYOUT, "padding": padding},
+        layout=layout,
         node_styles=[
-            NodeStyle(label, caption="name", custom_styles=graph.node_style(label)) for label in labels
+            NodeStyle(label, caption="_name", custom_styles=graph.node_style(label)) for label in labels
         ],
         edge_styles=[
             EdgeStyle(t, caption="label", directed=True, custom_styles=graph.EDGE_STYLE) for t in types
