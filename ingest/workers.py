@@ -29,6 +29,7 @@ import os
 import queue
 import resource
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -64,12 +65,24 @@ def _forkserver() -> Any:
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_PRELOAD)
+            context.set_forkserver_preload(_preload())
             _context, _keeper = context, _Keeper()
         keeper = _keeper
     assert keeper is not None
     keeper.ensure_running()
     return _context
+
+
+def _preload() -> list[str]:
+    """`_PRELOAD`, and the caller's main module by name when it was run as one (`python -m
+    ui.cli`): each worker imports that module again as its `__mp_main__`, which costs nothing
+    when the server has imported what it imports (the fork server preloads a main module only
+    when it is a file)."""
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    name = getattr(spec, "name", None)
+    if not name or name.endswith("__main__"):
+        return list(_PRELOAD)
+    return [*_PRELOAD[:1], name, *_PRELOAD[1:]]
 
 
 class _Keeper:
