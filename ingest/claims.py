@@ -61,7 +61,7 @@ _MAX_ITEM_HEADING_WORDS = 4
 _SUBJECT_WEIGHT = {"named": 0.55, "anaphora": 0.45, "elided": 0.35}
 # Claims are read from this much of a line, ten times the longest paragraph of prose: a longer
 # line is a dump, and a 1 MB line of short sentences would give ~25,000 claims (about a minute).
-_MAX_PARAGRAPH_CHARS = 20_000
+MAX_PARAGRAPH_CHARS = 20_000
 
 
 class ClaimDetector(Protocol):
@@ -201,13 +201,13 @@ def _surface(mention: Mention, acronyms: dict[str, str]) -> str:
 
 def readable_sentences(sentences: list[Sentence]) -> list[bool]:
     """Whether each sentence is read for claims: not when longer than `MAX_SENTENCE_CHARS` or past
-    the first `_MAX_PARAGRAPH_CHARS` of its line (the rules' time grows faster than a sentence's
+    the first `MAX_PARAGRAPH_CHARS` of its line (the rules' time grows faster than a sentence's
     length, and a paragraph's claims with its length)."""
     starts: dict[int, int] = {}
     out: list[bool] = []
     for s in sentences:
         into_line = s.start - starts.setdefault(s.paragraph, s.start)
-        out.append(len(s.text) <= MAX_SENTENCE_CHARS and into_line <= _MAX_PARAGRAPH_CHARS)
+        out.append(len(s.text) <= MAX_SENTENCE_CHARS and into_line <= MAX_PARAGRAPH_CHARS)
     return out
 
 

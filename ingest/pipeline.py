@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from ingest.claimfinder import LearnedClaimDetector
-from ingest.claims import ClaimDetector
+from ingest.claims import MAX_PARAGRAPH_CHARS, ClaimDetector
 from ingest.entities import build_propositions
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
@@ -201,7 +201,17 @@ def analyse(
             f"{locator}: cut: claims and citations were read from its first {end:,} of {len(text):,} "
             f"characters only, as it reached {why}; the whole text is stored"
         )
+    elif (longest := _longest_line(read)) > MAX_PARAGRAPH_CHARS:
+        cut = (
+            f"{locator}: cut: claims were read from the first {MAX_PARAGRAPH_CHARS:,} characters of a "
+            f"{longest:,}-character paragraph only (a list, table or dump flattened into one line); "
+            "the whole text is stored"
+        )
     return Analysis(document=document, links=links, cut=cut)
+
+
+def _longest_line(text: str) -> int:
+    return max((len(line) for line in text.split("\n")), default=0)
 
 
 # Each claim is a sentence, and each citation starts at one of these: counting them is cheap,

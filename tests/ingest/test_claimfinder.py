@@ -1,0 +1,140 @@
+"""The learned claim finder on pages of shapes the rule detector missed (ingest/claimfinder.py).
+
+The pages here are written for these tests (made-up products, no real study): a nootropic no
+lexicon knows, a stem-cell clinic's result sentences, a Markdown page with a numbered benefit
+list, a page with nothing to find. What the finder keeps is decided by the committed model,
+so the tests check behaviour a user relies on, not exact probabilities.
+"""
+
+from __future__ import annotations
+
+from ingest.claimfeatures import Context, sentence_features
+from ingest.claimfinder import LearnedClaimDetector, sentence_table
+from ingest.claimmodel import ClaimModel, default_model
+from ingest.extract import extract
+from ingest.pipeline import analyse
+from ingest.sentences import split_sentences
+from ingest.topic import page_topic
+from kb.models import Claim
+
+NOOTROPIC = """Zorvexam: What the Research Says
+
+Zorvexam is a nootropic compound sold as a memory supplement.
+
+Studies have shown that Zorvexam can improve verbal memory in older adults.
+In a small trial, participants who took Zorvexam recalled more words after four weeks.
+Zorvexam is also said to sharpen focus within an hour.
+
+Order Zorvexam today and get free shipping.
+"""
+
+STEM_CELLS = """Stem Cell Therapy for Knee Arthritis
+
+Our regenerative clinic is open Monday to Saturday.
+
+In a study of 30 patients, all patients showed statistically significant improvements in pain and function at 12 months.
+Stem cell therapy has very high success rates, at 74%.
+Symptoms can be reduced within weeks.
+
+Call us today to book your consultation.
+"""
+
+MARKDOWN = """# Quellora Drops
+
+#### Benefits of Quellora
+
+1. **Reduces inflammation** in sore joints.
+2. **Improves sleep quality** for most users.
+3. **Boosts energy** without caffeine.
+
+Quellora drops are made in small batches.
+"""
+
+NOTHING = """Contact Us
+
+Our office is open Monday to Friday, 9 to 5.
+
+Call 555-0100 or write to the front desk to book a visit.
+"""
+
+
+def claims_of(text: str, content_type: str = "text/plain") -> list[Claim]:
+    extracted = extract(text.encode(), content_type)
+    return analyse(
+        extracted, key="text:test", locator="test", detector=LearnedClaimDetector()
+    ).document.claims
+
+
+def texts(claims: list[Claim]) -> list[str]:
+    return [c.text for c in claims]
+
+
+def test_a_treatment_no_lexicon_knows_is_still_found() -> None:
+    found = texts(claims_of(NOTHING.replace("Contact Us", "x") + "\n\n" + NOOTROPIC))
+    assert "Studies have shown that Zorvexam can improve verbal memory in older adults." in found
+    assert not any("Order Zorvexam today" in t for t in found)
+    claim = next(c for c in claims_of(NOOTROPIC) if "verbal memory" in c.text)
+    assert claim.cues.boosters and claim.cues.attribution == "vague"
+    assert claim.atoms and claim.atoms[0].intervention.lower() == "zorvexam"
+
+
+def test_result_sentences_whose_subject_is_the_patients_are_claims() -> None:
+    found = texts(claims_of(STEM_CELLS))
+    assert any(t.startswith("In a study of 30 patients, all patients showed") for t in found)
+    assert "Stem cell therapy has very high success rates, at 74%." in found
+    assert not any("book your consultation" in t for t in found)
+
+
+def test_a_markdown_benefit_list_gives_one_claim_per_item_without_its_marks() -> None:
+    claims = claims_of(MARKDOWN, "text/markdown")
+    found = texts(claims)
+    assert "Reduces inflammation in sore joints." in found
+    assert "Boosts energy without caffeine." in found
+    assert not any("*" in t or "#" in t for t in found)
+    atoms = [a for c in claims for a in c.atoms]
+    assert atoms and all(a.intervention.lower().startswith("quellora") for a in atoms)
+
+
+def test_a_page_with_nothing_to_find_gives_no_claim() -> None:
+    assert claims_of(NOTHING) == []
+
+
+def test_the_page_topic_comes_from_its_own_words() -> None:
+    sentences = split_sentences(NOOTROPIC)
+    assert page_topic(sentences, sentences[0].text).main == "Zorvexam"
+    stem = split_sentences(STEM_CELLS)
+    assert page_topic(stem, stem[0].text).main == "stem cell"  # the pair, not "stem"
+
+
+def test_same_text_same_claims() -> None:
+    first, second = claims_of(STEM_CELLS), claims_of(STEM_CELLS)
+    assert [(c.id, c.confidence, c.atoms) for c in first] == [(c.id, c.confidence, c.atoms) for c in second]
+
+
+def test_confidence_is_the_models_probability_and_the_threshold_decides() -> None:
+    _, rows, _ = sentence_table(NOOTROPIC)
+    model = default_model()
+    kept = {c.start: c.confidence for c in LearnedClaimDetector().detect(NOOTROPIC, "src_x")}
+    for row in rows:
+        p = model.probability(row.features)
+        assert (row.sentence.start in kept) == (p >= model.threshold)
+        if row.sentence.start in kept:
+            assert kept[row.sentence.start] == round(p, 2)
+    # a model that keeps nothing keeps nothing
+    never = ClaimModel(weights={}, bias=-30.0, threshold=0.5)
+    assert LearnedClaimDetector(never).detect(NOOTROPIC, "src_x") == []
+
+
+def test_features_are_named_and_the_topic_is_one_token() -> None:
+    sentences = split_sentences(NOOTROPIC)
+    topic = page_topic(sentences, sentences[0].text)
+    s = next(s for s in sentences if s.text.startswith("Studies have shown"))
+    features = sentence_features(s, Context(topic, None, None, False, False, 0.5))
+    assert features["topic"] == 1.0 and features["vague"] == 1.0 and features["booster"] == 1.0
+    assert "w:<topic>" in features and "w:zorvexam" not in features
+
+
+def test_a_paragraph_too_long_to_read_whole_is_announced() -> None:
+    text = "Zorvexam improves memory in adults. " * 700  # one 25,000-character line
+    analysis = analyse(extract(text.encode(), "text/plain"), key="text:long", locator="long.txt")
+    assert analysis.cut is not None and "20,000 characters" in analysis.cut
