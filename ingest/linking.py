@@ -108,8 +108,19 @@ def to_work(ref: Reference, fallback_text: str = "") -> Work:
         title=ref.title,
         journal=ref.journal,
         year=ref.year,
-        authors=list(ref.authors),
+        authors=list(ref.authors) or _first_author(ref),
+        volume=ref.volume,
+        issue=ref.issue,
+        pages=ref.pages,
     )
+
+
+def _first_author(ref: Reference) -> list[str]:
+    """ "Grabski et al., ..." names only a surname; it is still the first author a search can use."""
+    name = ref.first_author
+    if name and (re.search(r"\bet\.?\s+al\b", ref.raw) or (" " not in name and not name.isupper())):
+        return [name]
+    return []
 
 
 # --- resolution --------------------------------------------------------------------------------

@@ -206,10 +206,15 @@ class Work(Model):
     journal: str | None = None
     year: int | None = None
     authors: list[str] = Field(default_factory=list)
-    abstract: str | None = None
+    volume: str | None = None  # the locator, as cited or as a service gives it: "179", "2", "152-162"
+    issue: str | None = None
+    pages: str | None = None  # first page, page range or article number ("1552084")
+    abstract: str | None = None  # or the conclusion, as the service gives it (what the study found)
     publication_types: list[str] = Field(default_factory=list)
     mesh: list[str] = Field(default_factory=list)
     design: str | None = None  # see kb.grading for the vocabulary
+    trial_phase: str | None = None  # ClinicalTrials.gov: "phase 2", "phase 1/2", "not applicable"
+    trial_status: str | None = None  # ClinicalTrials.gov: "completed", "recruiting", "terminated"
     sample_size: int | None = None
     human: bool | None = None
     retracted: bool | None = None

@@ -229,7 +229,12 @@ def fake_services() -> dict[str, Handler]:
 
     return {
         "/crossref/works/*": lookup(crossref, "/crossref/works/"),
-        "/crossref/works": lambda req: json_reply(fixture("crossref/search_cohort.json")),
+        # A search with a date filter is a locator search (journal, year, volume, first page).
+        "/crossref/works": lambda req: json_reply(
+            fixture(
+                "crossref/search_locator.json" if "filter" in req.query else "crossref/search_cohort.json"
+            )
+        ),
         "/openalex/works/*": lookup(openalex, "/openalex/works/doi:"),
         "/clinicaltrials/studies/*": lookup(studies, "/clinicaltrials/studies/"),
         "/idconv/": lambda req: json_reply(
@@ -237,8 +242,63 @@ def fake_services() -> dict[str, Handler]:
         ),
         "/eutils/efetch.fcgi": _efetch(_pubmed_articles()),
         "/eutils/esearch.fcgi": lambda req: json_reply(fixture("pubmed/esearch_candidates.json")),
+        "/eutils/ecitmatch.cgi": _ecitmatch(fixture("pubmed/ecitmatch.txt").decode()),
+        "/europepmc/search": _europepmc(),
         "/pages/*": lambda req: _page(req.path.removeprefix("/pages/")),
     }
+
+
+def _ecitmatch(table: str) -> Handler:
+    """ECitMatch: each requested line echoed with the answer the table gives its locator, else none."""
+    answers = {tuple(f.split("|")[:4]): f.split("|")[6] for f in table.splitlines() if f.count("|") >= 6}
+
+    def handler(req: Request) -> Reply:
+        out = []
+        for line in re.split(r"[\r\n]+", req.query.get("bdata", "")):
+            if line.strip():
+                out.append(line + answers.get(tuple(line.split("|")[:4]), ""))
+        return Reply(body=("\n".join(out) + "\n").encode(), content_type="text/plain; charset=UTF-8")
+
+    return handler
+
+
+def _europepmc() -> Handler:
+    """Europe PMC's search over every result in the europepmc fixtures, for the clauses we send."""
+    results = []
+    for path in sorted((FIXTURES / "europepmc").glob("search_*.json")):
+        results += json.loads(path.read_bytes())["resultList"]["result"]
+
+    def handler(req: Request) -> Reply:
+        query = req.query.get("query", "")
+        size = int(req.query.get("pageSize", "25"))
+        hits = [r for r in results if all(_epmc_clause(r, c) for c in query.split(" AND "))]
+        request = {"queryString": query, "resultType": req.query.get("resultType", "lite"), "cursorMark": "*"}
+        request |= {"pageSize": size, "sort": "", "synonym": False}
+        payload = {"version": "6.9", "hitCount": len(hits), "request": request}
+        return json_reply(payload | {"resultList": {"result": hits[:size]}})
+
+    return handler
+
+
+def _epmc_clause(result: dict[str, Any], clause: str) -> bool:
+    name, _, value = clause.partition(":")
+    value = value.strip().strip('"').casefold()
+    info = result.get("journalInfo") or {}
+    journal = info.get("journal") or {}
+    if name == "PUB_YEAR":
+        low, high = (int(y) for y in re.findall(r"\d{4}", value))
+        return low <= int(result.get("pubYear", 0)) <= high
+    checks = {
+        "DOI": lambda: str(result.get("doi", "")).casefold() == value,
+        "EXT_ID": lambda: str(result.get("pmid", "")) == value,
+        "SRC": lambda: str(result.get("source", "")).casefold() == value,
+        "PMCID": lambda: str(result.get("pmcid", "")).casefold() == value,
+        "JOURNAL": lambda: value in {str(v).casefold() for v in journal.values()},
+        "VOLUME": lambda: str(info.get("volume", "")).casefold() == value,
+        "AUTH": lambda: value in {a.get("lastName", "").casefold() for a in result["authorList"]["author"]},
+        "TITLE": lambda: value in str(result.get("title", "")).casefold(),
+    }
+    return name in checks and checks[name]()
 
 
 def _page(name: str) -> Reply:

@@ -42,6 +42,7 @@ class Endpoints:
     eutils: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
     idconv: str = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles"
     clinicaltrials: str = "https://clinicaltrials.gov/api/v2"
+    europepmc: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
 
     @classmethod
     def under(cls, root: str) -> Endpoints:

@@ -6,7 +6,8 @@
 The registry states the design (allocation, observational model), so it is taken as stated. A
 study with no posted results is only a protocol: its design is `trial_registration` whatever the
 protocol plans, because a registration shows that a trial exists, not what it found. Enrollment
-counts only when it is ACTUAL; an ESTIMATED enrollment is a plan.
+counts only when it is ACTUAL; an ESTIMATED enrollment is a plan. The phase and the overall status
+are kept as words ("phase 1/2", "recruiting"): a trial still recruiting has found nothing yet.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ingest.resolve.records import Record
 from ingest.resolve.text import as_int, clean
 from kb.grading import Design
 
-__all__ = ["fetch_study", "parse_study", "stated_design"]
+__all__ = ["fetch_study", "parse_study", "stated_design", "trial_phase"]
 
 SERVICE = "clinicaltrials"
 _OBSERVATIONAL = {
@@ -47,12 +48,12 @@ def parse_study(payload: Any) -> Record:
     enrollment = _dict(design, "enrollmentInfo")
     has_results = payload.get("hasResults")
     registered = stated_design(design)
-    phases = [p for p in design.get("phases") or [] if isinstance(p, str)]
+    phase = trial_phase(design.get("phases"))
+    overall = status.get("overallStatus")
+    state = overall.lower().replace("_", " ") if isinstance(overall, str) and overall.strip() else None
     notes = [
-        f"phase {'/'.join(p.removeprefix('PHASE').replace('EARLY_', 'early ') for p in phases)}"
-        if phases
-        else "",
-        f"status {str(status.get('overallStatus', 'unknown')).lower().replace('_', ' ')}",
+        phase or "",
+        f"status {state or 'unknown'}",
         "results posted" if has_results is True else "no results posted",
         f"registered as {registered.value}" if registered else "",
     ]
@@ -70,8 +71,26 @@ def parse_study(payload: Any) -> Record:
         ),
         human=True,  # the registry records studies in people
         sample_size=as_int(enrollment.get("count")) if enrollment.get("type") == "ACTUAL" else None,
+        trial_phase=phase,
+        trial_status=state,
         notes=[n for n in notes if n],
     )
+
+
+def trial_phase(phases: Any) -> str | None:
+    """["PHASE1", "PHASE2"] -> "phase 1/2"; ["EARLY_PHASE1"] -> "early phase 1"; ["NA"] -> "not applicable"."""
+    names = (
+        [p.strip().upper() for p in phases if isinstance(p, str) and p.strip()]
+        if isinstance(phases, list)
+        else []
+    )
+    if not names:
+        return None
+    if names == ["NA"]:
+        return "not applicable"
+    early = "early " if any(n.startswith("EARLY_") for n in names) else ""
+    numbers = [n.removeprefix("EARLY_").removeprefix("PHASE") for n in names if n != "NA"]
+    return f"{early}phase {'/'.join(numbers)}"
 
 
 def stated_design(design: dict[str, Any]) -> Design | None:

@@ -2,6 +2,12 @@
 
     GET {crossref}/works/{doi}                                     -> {"message-type": "work", "message": {...}}
     GET {crossref}/works?query.bibliographic=...&rows=5            -> {"message": {"items": [...]}}
+    GET {crossref}/works?query.bibliographic=Grabski Am J Psychiatry 2022 179 152
+                        &filter=from-pub-date:2021,until-pub-date:2023&rows=5
+
+`query.bibliographic` is Crossref's matcher for a written reference: a locator in it (volume,
+first page) weighs in the ranking, and each hit's `volume`, `page` and `article-number` come back
+so the match can check them. Crossref has no volume or page filter, only dates.
 
 Retraction and expressions of concern come from `updated-by` (notices that update this work:
 Crossref adds Retraction Watch's data there), `relation`, and `update-to` (this record *is* a
@@ -25,6 +31,7 @@ SERVICE = "crossref"
 SEARCH_ROWS = 5
 _RETRACTING = frozenset({"retraction", "withdrawal", "removal"})
 _CONCERNING = frozenset({"expression_of_concern", "partial_retraction"})
+_JATS_TITLE = re.compile(r"<jats:title[^>]*>(.*?)</jats:title>", re.S)
 _SELECT = ",".join(
     [
         "DOI",
@@ -32,6 +39,10 @@ _SELECT = ",".join(
         "container-title",
         "short-container-title",
         "issued",
+        "volume",
+        "issue",
+        "page",
+        "article-number",
         "author",
         "type",
         "score",
@@ -50,9 +61,16 @@ def fetch_work(lookup: Lookup, doi: str) -> Record | None:
     return None if payload is None else parse_work(payload)
 
 
-def search_bibliographic(lookup: Lookup, citation: str, rows: int = SEARCH_ROWS) -> list[Record]:
-    """Crossref's best matches for a written reference, best first (their `score` is relevance)."""
+def search_bibliographic(
+    lookup: Lookup, citation: str, rows: int = SEARCH_ROWS, *, years: tuple[int, int] | None = None
+) -> list[Record]:
+    """Crossref's best matches for a written reference, best first (their `score` is relevance).
+
+    `years` keeps hits published in that span (inclusive): print and online dates differ by a year.
+    """
     params = {"query.bibliographic": citation, "rows": str(rows), "select": _SELECT}
+    if years is not None:
+        params["filter"] = f"from-pub-date:{years[0]},until-pub-date:{years[1]}"
     payload = lookup.get_json(SERVICE, f"{lookup.endpoints.crossref}/works", params | lookup.polite_params())
     return [] if payload is None else parse_search(payload)
 
@@ -87,7 +105,11 @@ def parse_item(item: dict[str, Any]) -> Record | None:
         doi=doi,
         title=strip_markup(_first(item.get("title"))),
         journal=clean(_first(item.get("container-title")) or _first(item.get("short-container-title"))),
+        journal_abbrev=clean(_first(item.get("short-container-title"))),
         year=_year(item.get("issued")) or _year(item.get("published")),
+        volume=clean(item.get("volume")),
+        issue=clean(item.get("issue")),
+        pages=clean(item.get("page")) or clean(item.get("article-number")),
         authors=_authors(item.get("author")),
         abstract=_abstract(item.get("abstract")),
         type_label=clean(item.get("type")),
@@ -99,7 +121,10 @@ def parse_item(item: dict[str, Any]) -> Record | None:
 
 
 def _abstract(jats: Any) -> str | None:
-    text = strip_markup(jats)
+    if not isinstance(jats, str):
+        return None
+    # Section titles become labels, "Conclusion: ...", as PubMed writes them.
+    text = strip_markup(_JATS_TITLE.sub(lambda m: f" {m.group(1).strip().rstrip(':.')}: ", jats))
     # JATS abstracts open with a <jats:title>Abstract</jats:title> heading.
     if text is None:
         return None

@@ -5,12 +5,17 @@
     title    Dice coefficient of the two titles' content words (stop words dropped, light stemming)
     author   1 if the cited first author's surname is the hit's first author, 0.5 if another author
     year     1 if equal, 0.5 if one year apart (online-first vs print), else 0
-    journal  1 if equal, or one is an abbreviation of the other word by word ("Am J Psychiatry")
+    journal  1 if equal, or one is an abbreviation of the other word by word ("Am J Psychiatry"),
+             against the hit's full title or its abbreviation
+    locator  1 if volume and first page (or article number) are both the same, else 0; stated
+             only with a journal and a year ("Am J Psychiatry. 2022;179(2):152-162")
 
-A field the hit lacks scores 0. A citation that states less than `MIN_COVERAGE` of the weight
-(e.g. only an author and a year) is not matched at all. A hit is accepted when its score is at
-least `THRESHOLD` and no other hit comes within `AMBIGUITY_MARGIN` of it. docs/resolving.md
-explains the numbers.
+A field the hit lacks scores 0, except the locator: a hit that states no volume and first page
+leaves it out of both sums, provided what is left still covers `MIN_COVERAGE`. A citation that
+states less than `MIN_COVERAGE` of the weight (e.g. only an author and a year) is not matched at
+all; journal + year + locator (0.55) is enough without an author. A hit is accepted when its
+score is at least `THRESHOLD` and no other hit comes within `AMBIGUITY_MARGIN` of it.
+docs/resolving.md explains the numbers.
 """
 
 from __future__ import annotations
@@ -31,13 +36,16 @@ __all__ = [
     "WEIGHTS",
     "Match",
     "best_match",
+    "first_page",
+    "has_locator",
     "match_score",
+    "not_searchable_reason",
     "states_enough",
     "surname",
 ]
 
-WEIGHTS = {"title": 0.55, "author": 0.20, "year": 0.15, "journal": 0.10}
-MIN_COVERAGE = 0.45  # a title, or author + year + journal together
+WEIGHTS = {"title": 0.55, "author": 0.20, "year": 0.15, "journal": 0.10, "locator": 0.30}
+MIN_COVERAGE = 0.45  # a title, or author + year + journal together, or journal + year + locator
 THRESHOLD = 0.75
 AMBIGUITY_MARGIN = 0.05
 _INITIALS = re.compile(r"[A-Z]{1,3}\.?|(?:[A-Z]\.){1,3}")
@@ -60,10 +68,18 @@ def match_score(cited: Work, hit: Record) -> float | None:
         "title": lambda: _title_similarity(cited.title or "", hit.title or ""),
         "author": lambda: _author_similarity(cited.authors, hit.authors),
         "year": lambda: _year_similarity(cited.year, hit.year),
-        "journal": lambda: _journal_similarity(cited.journal or "", hit.journal or ""),
+        "journal": lambda: max(
+            _journal_similarity(cited.journal or "", hit.journal or ""),
+            _journal_similarity(cited.journal or "", hit.journal_abbrev or ""),
+        ),
+        "locator": lambda: _locator_similarity(cited, hit),
     }
     stated = _stated(cited)
+    if "locator" in stated and not (hit.volume and first_page(hit.pages)):
+        stated.remove("locator")  # the hit does not say where it was printed: judge the rest
     coverage = sum(WEIGHTS[name] for name in stated)
+    if coverage < MIN_COVERAGE - 1e-9:
+        return None
     return round(sum(WEIGHTS[name] * similarity[name]() for name in stated) / coverage, 3)
 
 
@@ -86,9 +102,65 @@ def states_enough(cited: Work) -> bool:
     return sum(WEIGHTS[name] for name in _stated(cited)) >= MIN_COVERAGE - 1e-9
 
 
+_NEEDS = "a title, or authors, year and journal, or a journal locator: journal, year, volume and first page"
+_FIELD_NAMES = {
+    "title": "a title",
+    "author": "an author",
+    "year": "a year",
+    "journal": "a journal",
+    "volume": "a volume",
+    "pages": "pages",
+}
+
+
+def not_searchable_reason(cited: Work) -> str | None:
+    """None when the citation can be searched, else why not: what it states and what a search needs."""
+    if states_enough(cited):
+        return None
+    values = {
+        "title": cited.title,
+        "author": cited.authors,
+        "year": cited.year,
+        "journal": cited.journal,
+        "volume": cited.volume,
+        "pages": cited.pages,
+    }
+    stated = [_FIELD_NAMES[name] for name, value in values.items() if value]
+    said = "nothing but its wording" if not stated else "only " + _and(stated)
+    return f"no identifier, and the citation states too little to search: {said} (a search needs {_NEEDS})"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def has_locator(cited: Work) -> bool:
+    """Journal, year, volume and first page: enough for PubMed's citation matcher by themselves."""
+    return bool(cited.journal and cited.year and cited.volume and first_page(cited.pages))
+
+
+def first_page(pages: str | None) -> str | None:
+    """ "152-162" -> "152", "e1660-e1676" -> "e1660", "1552084" -> "1552084"; None when none is stated."""
+    if not pages:
+        return None
+    first = re.split(r"\s*[-–—,]\s*", pages.strip(), maxsplit=1)[0].strip()
+    return first or None
+
+
 def _stated(cited: Work) -> list[str]:
     values = {"title": cited.title, "author": cited.authors, "year": cited.year, "journal": cited.journal}
-    return [name for name, value in values.items() if value]
+    return [name for name, value in values.items() if value] + (["locator"] if has_locator(cited) else [])
+
+
+def _page_key(page: str | None) -> str:
+    return (page or "").casefold().lstrip("0") or "0"
+
+
+def _locator_similarity(cited: Work, hit: Record) -> float:
+    same_volume = (cited.volume or "").strip().casefold() == (hit.volume or "").strip().casefold()
+    cited_page, hit_page = _page_key(first_page(cited.pages)), _page_key(first_page(hit.pages))
+    same_page = cited_page == hit_page or cited_page.lstrip("e") == hit_page.lstrip("e")
+    return 1.0 if same_volume and same_page else 0.0
 
 
 def _fold(text: str) -> str:

@@ -31,6 +31,9 @@ def parse_work(payload: Any) -> Record:
     if not isinstance(ids, dict):
         ids = {}
     retracted = payload.get("is_retracted")
+    biblio = payload.get("biblio")
+    if not isinstance(biblio, dict):
+        biblio = {}
     return Record(
         service=SERVICE,
         doi=doi_or_none(payload.get("doi") or ids.get("doi")),
@@ -39,6 +42,9 @@ def parse_work(payload: Any) -> Record:
         title=strip_markup(payload.get("title") or payload.get("display_name")),
         journal=_journal(payload),
         year=as_int(payload.get("publication_year")),
+        volume=clean(biblio.get("volume")),
+        issue=clean(biblio.get("issue")),
+        pages=_pages(biblio),
         authors=_authors(payload.get("authorships")),
         abstract=rebuild_abstract(payload.get("abstract_inverted_index")),
         mesh=_mesh(payload.get("mesh")),
@@ -58,6 +64,12 @@ def rebuild_abstract(index: Any) -> str | None:
             if isinstance(pos, int):
                 placed[pos] = word
     return clean(" ".join(placed[i] for i in sorted(placed)))
+
+
+def _pages(biblio: dict[str, Any]) -> str | None:
+    """ "152-162" from OpenAlex's biblio {"first_page", "last_page"}."""
+    first, last = clean(biblio.get("first_page")), clean(biblio.get("last_page"))
+    return f"{first}-{last}" if first and last and last != first else first
 
 
 def _journal(payload: dict[str, Any]) -> str | None:

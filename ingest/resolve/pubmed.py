@@ -1,9 +1,14 @@
-"""PubMed through NCBI E-utilities: records by PMID (EFetch XML) and searches (ESearch JSON).
+"""PubMed through NCBI E-utilities: records by PMID (EFetch XML), searches (ESearch JSON), and
+the citation matcher (ECitMatch), which finds a PMID from a journal reference's locator.
 
     GET {eutils}/efetch.fcgi?db=pubmed&id=1,2&retmode=xml   -> <PubmedArticleSet><PubmedArticle>...
     GET {eutils}/esearch.fcgi?db=pubmed&term=...&retmode=json
                                                             -> {"esearchresult": {"count", "idlist"}}
+    GET {eutils}/ecitmatch.cgi?db=pubmed&retmode=xml&bdata=am j psychiatry|2022|179|152|grabski|kb1|
+                                                            -> am j psychiatry|2022|179|152|grabski|kb1|912345611
 
+ECitMatch answers one plain-text line per citation, the citation echoed with the PMID appended:
+the PMID, nothing (not found), `NOT_FOUND;INVALID_JOURNAL`, or `AMBIGUOUS` (several articles fit).
 Every request carries `tool`, `email` and `api_key` (see `Lookup.ncbi_params`). A PMID PubMed
 does not know comes back as an empty article set: that is `None`, not an error.
 """
@@ -23,9 +28,12 @@ from ingest.resolve.records import Record
 from ingest.resolve.text import as_int, clean, doi_or_none, pmcid_or_none
 
 __all__ = [
+    "CitationQuery",
     "SearchResult",
+    "ecitmatch",
     "esearch",
     "fetch_records",
+    "parse_ecitmatch",
     "parse_efetch",
     "parse_esearch_json",
     "parse_esearch_xml",
@@ -35,6 +43,7 @@ SERVICE = "pubmed"
 LIMITER_KEY = "ncbi"
 _RETRACTED_TYPES = frozenset({"retracted publication"})
 _NOTICE_TYPES = frozenset({"retraction of publication", "expression of concern"})
+TEXT_TYPES = frozenset({"text/plain", "text/html", "text/xml", "application/xml"})
 
 
 class SearchResult(BaseModel):
@@ -51,6 +60,53 @@ def fetch_records(lookup: Lookup, pmids: Sequence[str]) -> list[Record]:
     params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml"} | lookup.ncbi_params()
     body = lookup.get(LIMITER_KEY, f"{lookup.endpoints.eutils}/efetch.fcgi", params, types=XML_TYPES)
     return [] if body is None else parse_efetch(body)
+
+
+class CitationQuery(BaseModel):
+    """One ECitMatch citation: journal (title or abbreviation), year, volume, first page, author."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    journal: str
+    year: int
+    volume: str
+    first_page: str
+    author: str = ""  # a surname, optionally with initials ("grabski" or "grabski m")
+    key: str = "kb1"  # echoed back: which citation a line answers
+
+    def line(self) -> str:
+        fields = [
+            self.journal.lower(),
+            str(self.year),
+            self.volume,
+            self.first_page,
+            self.author.lower(),
+            self.key,
+        ]
+        # A "|" or a line break inside a field would shift every field after it.
+        return "|".join(" ".join(re.sub(r"[|\r\n]", " ", f).split()) for f in fields) + "|"
+
+
+class CitationMatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    pmid: str | None = None
+    outcome: str  # "found", "not found", "ambiguous", "invalid journal"
+
+
+def ecitmatch(lookup: Lookup, citations: Sequence[CitationQuery]) -> list[CitationMatch]:
+    """PubMed's citation matcher: one answer per citation, keyed as asked."""
+    if not citations:
+        return []
+    params = {"db": "pubmed", "retmode": "xml", "bdata": "\r".join(c.line() for c in citations)}
+    body = lookup.get(
+        LIMITER_KEY,
+        f"{lookup.endpoints.eutils}/ecitmatch.cgi",
+        params | lookup.ncbi_params(),
+        types=TEXT_TYPES,
+    )
+    return [] if body is None else parse_ecitmatch(body)
 
 
 def esearch(lookup: Lookup, term: str, *, retmax: int = 20, sort: str = "relevance") -> SearchResult:
@@ -75,6 +131,32 @@ def parse_esearch_json(payload: Any) -> SearchResult:
         raise MalformedResponse("ESearch 'idlist' is not a list")
     count = as_int(result.get("count"))
     return SearchResult(count=count if count is not None else len(ids), ids=[str(i) for i in ids])
+
+
+def parse_ecitmatch(body: bytes) -> list[CitationMatch]:
+    """Lines "journal|year|volume|page|author|key|answer"; blank lines are skipped."""
+    text = body.decode("utf-8", errors="replace")
+    if text.lstrip().startswith("<"):  # an HTML or XML error page, not the matcher's lines
+        raise MalformedResponse("ECitMatch answered with markup, not citation lines")
+    out = []
+    for line in text.splitlines():
+        fields = line.strip().split("|")
+        if len(fields) < 7:
+            if line.strip():
+                raise MalformedResponse(
+                    f"ECitMatch answered with a line of {len(fields)} fields: {line[:80]!r}"
+                )
+            continue
+        key, answer = fields[5].strip(), fields[6].strip()
+        if answer.isdigit():
+            out.append(CitationMatch(key=key, pmid=answer.lstrip("0"), outcome="found"))
+        elif answer.upper().startswith("AMBIGUOUS"):
+            out.append(CitationMatch(key=key, outcome="ambiguous"))
+        elif "INVALID_JOURNAL" in answer.upper():
+            out.append(CitationMatch(key=key, outcome="invalid journal"))
+        else:
+            out.append(CitationMatch(key=key, outcome="not found"))
+    return out
 
 
 def parse_esearch_xml(body: bytes) -> SearchResult:
@@ -125,7 +207,12 @@ def _article(article: ET.Element) -> Record:
         nct=_nct(art),
         title=_title(art),
         journal=_text(art.find("Journal/Title")) or _text(art.find("Journal/ISOAbbreviation")),
+        journal_abbrev=_text(art.find("Journal/ISOAbbreviation"))
+        or _text(citation.find("MedlineJournalInfo/MedlineTA")),
         year=_year(art),
+        volume=_text(art.find("Journal/JournalIssue/Volume")),
+        issue=_text(art.find("Journal/JournalIssue/Issue")),
+        pages=_pages(art),
         authors=_authors(art),
         abstract=_abstract(art),
         publication_types=pub_types,
@@ -175,6 +262,20 @@ def _year(art: ET.Element) -> int | None:
         if year is not None:
             return year
     return as_int((art.findtext("ArticleDate/Year") or "").strip())
+
+
+def _pages(art: ET.Element) -> str | None:
+    """ "152-162" from StartPage/EndPage, else MedlinePgn (which may shorten it: "152-62"), else the pii."""
+    start, end = _text(art.find("Pagination/StartPage")), _text(art.find("Pagination/EndPage"))
+    if start:
+        return f"{start}-{end}" if end and end != start else start
+    pages = _text(art.find("Pagination/MedlinePgn"))
+    if pages:
+        return pages
+    for e in art.iterfind("ELocationID"):  # online-only journals number articles instead of pages
+        if e.get("EIdType") == "pii" and (pii := _text(e)) and re.fullmatch(r"[eE]?\d{1,8}", pii):
+            return pii
+    return None
 
 
 def _authors(art: ET.Element) -> list[str]:

@@ -8,6 +8,7 @@ burst past the rate. The defaults are what each service asks of anonymous or ide
     crossref        5/s, 10/s in the polite pool (with a contact address)
     openalex        10/s
     clinicaltrials  1/s                            (no published limit; its robots.txt asks 1 s)
+    europepmc       5/s                            (no published limit; kept modest)
     web             1/s                            (journal pages read for their meta tags)
 """
 
@@ -50,6 +51,7 @@ class RateLimiter:
                 "crossref": 10.0 if polite else 5.0,
                 "openalex": 10.0,
                 "clinicaltrials": 1.0,
+                "europepmc": 5.0,
                 "web": 1.0,
             }
         )

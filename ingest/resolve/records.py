@@ -2,8 +2,8 @@
 
 Every parser returns `Record`s holding only what the response states. `merge` copies them onto the
 work: bibliographic fields from the most authoritative service that has them (PubMed, then
-Crossref, OpenAlex, ClinicalTrials.gov, the page's own meta tags), identifiers only where the work
-has none, retraction as soon as any service reports it. Nothing is inferred here.
+Europe PMC, Crossref, OpenAlex, ClinicalTrials.gov, the page's own meta tags), identifiers only
+where the work has none, retraction as soon as any service reports it. Nothing is inferred here.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from kb.models import Work, WorkStatus
 __all__ = ["PRIORITY", "Record", "merge"]
 
 # Bibliographic authority, best first. PubMed curates titles and journals by hand.
-PRIORITY = ("pubmed", "crossref", "openalex", "clinicaltrials", "meta_tags", "idconv")
+# Europe PMC mirrors PubMed's records and adds preprints; OpenAlex's abstracts are rebuilt word lists.
+PRIORITY = ("pubmed", "europepmc", "crossref", "openalex", "clinicaltrials", "meta_tags", "idconv")
 _IDS = ("doi", "pmid", "pmcid", "nct")
-_BIBLIO = ("title", "journal", "year", "abstract")
+_BIBLIO = ("title", "journal", "year", "volume", "issue", "pages", "abstract", "trial_phase", "trial_status")
 _LISTS = ("authors", "publication_types", "mesh")
 
 
@@ -34,7 +35,11 @@ class Record(BaseModel):
     url: str | None = None
     title: str | None = None
     journal: str | None = None
+    journal_abbrev: str | None = None  # "Am J Psychiatry" beside "The American journal of psychiatry"
     year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None  # "152-162", "e12807", an article number
     authors: list[str] = Field(default_factory=list)
     abstract: str | None = None
     publication_types: list[str] = Field(default_factory=list)  # PubMed's list
@@ -47,6 +52,8 @@ class Record(BaseModel):
     expression_of_concern: bool | None = None
     retraction_notice: bool = False  # the record is itself a retraction notice
     cited_by_count: int | None = None
+    trial_phase: str | None = None  # a registry's phase, "phase 2"
+    trial_status: str | None = None  # a registry's overall status, "recruiting"
     notes: list[str] = Field(default_factory=list)  # e.g. "phase 3, completed, results posted"
 
 

@@ -2,22 +2,29 @@
 
 Routes, in the order they can feed each other:
 
-    pmcid            -> PMC ID converter        (gives the PMID and DOI)
+    pmcid            -> PMC ID converter, else Europe PMC   (gives the PMID and DOI)
     url, no id       -> the page's meta tags    (citation_doi / citation_pmid / dc.identifier)
-    ref:, no id      -> bibliographic search    (Crossref, then PubMed), accepted at match >= 0.75
-    nct              -> ClinicalTrials.gov
-    doi              -> Crossref + OpenAlex     (OpenAlex may add the PMID)
+    ref:, a locator  -> PubMed's citation matcher (ECitMatch), then Crossref and Europe PMC
+                        searches on journal, volume and year; accepted at match >= 0.75
+    ref:, a title    -> bibliographic search    (Crossref, PubMed, then Europe PMC for preprints)
+    nct              -> ClinicalTrials.gov      (phase, status, design, actual enrollment)
+    doi              -> Crossref + OpenAlex, else Europe PMC  (OpenAlex may add the PMID)
     pmid             -> PubMed                  (publication types, MeSH, abstract: the design)
+    no abstract yet  -> Europe PMC by DOI, PMID or PMCID   (abstracts, preprints, open full text)
+
+A locator is journal + year + volume + first page ("Am J Psychiatry. 2022;179(2):152-162"): the
+most precise thing a reference without an identifier can state, with or without its author.
 
 A work no service answers for stays UNRESOLVED with every reason found ("offline", "not found at
-Crossref or OpenAlex", "no identifier and bibliographic match score 0.41 below 0.75", "network
-error: ..."); its fields keep what the citation stated, nothing more. Service failures never
-raise out of `resolve_work`.
+Crossref, OpenAlex or Europe PMC", "no identifier and bibliographic match score 0.41 below 0.75",
+"network error: ..."); its fields keep what the citation stated, nothing more. Service failures
+never raise out of `resolve_work`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -27,17 +34,25 @@ import requests
 from pydantic import ValidationError
 
 from ingest.classify import NEWS_DOMAINS, classify, same_site
-from ingest.resolve import clinicaltrials, crossref, idconv, meta_tags, openalex, pubmed
+from ingest.resolve import clinicaltrials, crossref, europepmc, idconv, meta_tags, openalex, pubmed
 from ingest.resolve.base import Endpoints, Lookup
 from ingest.resolve.errors import ResolveError, ServiceUnavailable
-from ingest.resolve.match import Match, best_match, states_enough, surname
+from ingest.resolve.match import (
+    Match,
+    best_match,
+    first_page,
+    has_locator,
+    not_searchable_reason,
+    states_enough,
+    surname,
+)
 from ingest.resolve.ratelimit import RateLimiter
 from ingest.resolve.records import Record, merge
 from kb.grading import Design
 from kb.models import Work, WorkStatus
 from kb.settings import Settings
 
-__all__ = ["classify_resolved", "resolve_work", "resolve_works"]
+__all__ = ["classify_resolved", "lookup_route", "resolve_work", "resolve_works"]
 
 T = TypeVar("T")
 # Parsers read defensively; these mean a body of a shape they did not foresee.
@@ -50,6 +65,7 @@ class _Trail:
 
     records: list[Record] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    europepmc_asked: bool = False
 
     def call(self, service: str, fn: Callable[..., T], *args: Any) -> T | None:
         try:
@@ -146,13 +162,29 @@ def resolve_works(
         return list(pool.map(one, works))
 
 
+def lookup_route(work: Work) -> str | None:
+    """The first lookup `resolve_work` makes for this work, or None when it has nothing to ask.
+
+    "pmcid", "doi", "pmid", "nct", "url" (an identifier), "locator" (journal + year + volume +
+    first page), "bibliographic" (a title, or authors + year + journal), else None.
+    """
+    for name in ("pmcid", "doi", "pmid", "nct", "url"):
+        if getattr(work, name):
+            return name
+    if work.key.startswith("ref:") and states_enough(work):
+        return "locator" if has_locator(work) else "bibliographic"
+    return None
+
+
 def _route(work: Work, lookup: Lookup, trail: _Trail, own_sites: Sequence[str]) -> None:
     ids = _Ids(work.doi, work.pmid, work.pmcid, work.nct)
     if ids.pmcid and not (ids.pmid and ids.doi):
-        absent = f"{ids.pmcid} not found by the PMC ID converter"
-        ids.learn(
-            trail.add(trail.lookup("the PMC ID converter", idconv.convert, lookup, ids.pmcid, absent=absent))
-        )
+        before = len(trail.problems)
+        converted = trail.add(trail.call("the PMC ID converter", idconv.convert, lookup, ids.pmcid))
+        converted = converted or _europepmc_by_id(lookup, trail, pmcid=ids.pmcid)
+        if converted is None and len(trail.problems) == before:
+            trail.problems.append(f"{ids.pmcid} not found by the PMC ID converter or at Europe PMC")
+        ids.learn(converted)
     if work.url and not ids.any:
         _from_page(work.url, lookup, trail, ids, own_sites)
     if work.key.startswith("ref:") and not ids.any:
@@ -170,6 +202,29 @@ def _route(work: Work, lookup: Lookup, trail: _Trail, own_sites: Sequence[str]) 
         record = trail.add(next((r for r in found if r.pmid == ids.pmid), None))
         if record is None and len(trail.problems) == before:
             trail.problems.append(f"PMID {ids.pmid} not found at PubMed")
+    if not any(r.abstract for r in trail.records) and (ids.doi or ids.pmid or ids.pmcid):
+        # Europe PMC holds abstracts Crossref lacks, preprints, and PubMed's records when it is down.
+        ids.learn(_europepmc_by_id(lookup, trail, doi=ids.doi, pmid=ids.pmid, pmcid=ids.pmcid))
+
+
+def _europepmc_by_id(
+    lookup: Lookup,
+    trail: _Trail,
+    *,
+    doi: str | None = None,
+    pmid: str | None = None,
+    pmcid: str | None = None,
+) -> Record | None:
+    """Europe PMC's record for the first identifier given; asked once per work, silent when absent."""
+    if trail.europepmc_asked or any(r.service == europepmc.SERVICE for r in trail.records):
+        return None
+    trail.europepmc_asked = True
+    for asked in ({"doi": doi}, {"pmid": pmid}, {"pmcid": pmcid}):
+        if any(asked.values()):
+            found = trail.call("Europe PMC", lambda a=asked: europepmc.lookup_id(lookup, **a))
+            if found is not None:
+                return trail.add(found)
+    return None
 
 
 def _from_doi(doi: str, ids: _Ids, lookup: Lookup, trail: _Trail) -> None:
@@ -183,8 +238,13 @@ def _from_doi(doi: str, ids: _Ids, lookup: Lookup, trail: _Trail) -> None:
         record = None if service in have else trail.add(trail.call(name, fetch, lookup, doi))
         ids.learn(record)
         answered = answered or service in have or record is not None
+    answered = answered or any(r.doi == doi for r in trail.records)  # a search hit already said
+    if not answered:  # a preprint or a DOI these two do not index
+        record = _europepmc_by_id(lookup, trail, doi=doi)
+        ids.learn(record)
+        answered = record is not None
     if not answered and len(trail.problems) == before:
-        trail.problems.append(f"DOI {doi} not found at Crossref or OpenAlex")
+        trail.problems.append(f"DOI {doi} not found at Crossref, OpenAlex or Europe PMC")
 
 
 def _from_page(url: str, lookup: Lookup, trail: _Trail, ids: _Ids, own_sites: Sequence[str]) -> None:
@@ -220,21 +280,69 @@ def _host(url: str) -> str | None:
 
 
 def _from_search(work: Work, lookup: Lookup, trail: _Trail, ids: _Ids) -> None:
-    if not states_enough(work):
-        needs = "a title, or authors, year and journal"
-        trail.problems.append(f"no identifier, and the citation states too little to search ({needs})")
+    reason = not_searchable_reason(work)
+    if reason is not None:
+        trail.problems.append(reason)
         return
-    match = best_match(
+    tried: list[Match] = []
+    searches: list[Callable[[Work, Lookup, _Trail], Iterator[Match]]] = []
+    if has_locator(work):
+        searches.append(_by_locator)
+    if work.title or not searches:
+        searches.append(_by_title)
+    for search in searches:
+        for match in search(work, lookup, trail):
+            tried.append(match)
+            if match.accepted and match.record is not None:
+                trail.add(match.record)
+                ids.learn(match.record)
+                return
+    best = max(tried, key=lambda m: m.score, default=Match(None, 0.0, False, "no bibliographic match found"))
+    trail.problems.append(f"no identifier and {best.why}")
+
+
+def _by_locator(work: Work, lookup: Lookup, trail: _Trail) -> Iterator[Match]:
+    """PubMed's citation matcher, then Crossref and Europe PMC on journal, volume and year."""
+    if not (work.journal and work.year and work.volume):  # see has_locator
+        return
+    author = surname(work.authors[0]) if work.authors else ""
+    journal = " ".join(re.sub(r"[.,;:]", " ", work.journal).split())
+    query = pubmed.CitationQuery(
+        journal=journal,
+        year=work.year,
+        volume=work.volume,
+        first_page=first_page(work.pages) or "",
+        author=author,
+    )
+    answers = trail.call("PubMed's citation matcher", pubmed.ecitmatch, lookup, [query]) or []
+    answer = next((a for a in answers if a.key == query.key), None)
+    if answer is not None and answer.pmid:
+        yield best_match(work, trail.call("PubMed", pubmed.fetch_records, lookup, [answer.pmid]) or [])
+    elif answer is not None:
+        trail.problems.append(f"PubMed's citation matcher: {answer.outcome}")
+    years = (work.year - 1, work.year + 1)
+    text = work.citation_text or f"{author} {journal} {work.year};{work.volume}:{work.pages}"
+    hits = trail.call("Crossref search", lambda: crossref.search_bibliographic(lookup, text, years=years))
+    yield best_match(work, hits or [])
+    found = trail.call(
+        "Europe PMC search",
+        europepmc.search,
+        lookup,
+        europepmc.locator_query(journal, work.year, work.volume, author or None),
+    )
+    yield best_match(work, found or [])
+
+
+def _by_title(work: Work, lookup: Lookup, trail: _Trail) -> Iterator[Match]:
+    """Crossref's bibliographic query, PubMed's title words, then Europe PMC (preprints too)."""
+    yield best_match(
         work, trail.call("Crossref search", crossref.search_bibliographic, lookup, _query(work)) or []
     )
-    if not match.accepted:
-        other = _pubmed_search(work, lookup, trail)
-        match = other if other.accepted or other.score > match.score else match
-    if match.accepted and match.record is not None:
-        trail.add(match.record)
-        ids.learn(match.record)
-    else:
-        trail.problems.append(f"no identifier and {match.why}")
+    yield _pubmed_search(work, lookup, trail)
+    if work.title:
+        author = surname(work.authors[0]) if work.authors else None
+        query = europepmc.title_query(_title_words(work.title), author, work.year)
+        yield best_match(work, trail.call("Europe PMC search", europepmc.search, lookup, query) or [])
 
 
 def _query(work: Work) -> str:
@@ -244,11 +352,13 @@ def _query(work: Work) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _title_words(title: str) -> list[str]:
+    words = [w.strip(".,:;()[]?!'") for w in title.replace('"', " ").split() if len(w) > 3][:10]
+    return [w for w in words if w]
+
+
 def _pubmed_search(work: Work, lookup: Lookup, trail: _Trail) -> Match:
-    terms = []
-    if work.title:
-        words = [w for w in work.title.replace('"', " ").split() if len(w) > 3][:10]
-        terms += [f"{w.strip('.,:;()[]')}[ti]" for w in words]
+    terms = [f"{w}[ti]" for w in _title_words(work.title or "")]
     if work.authors and (name := surname(work.authors[0])):
         terms.append(f"{name}[au]")
     if work.year:

@@ -25,6 +25,7 @@ def test_a_randomized_study_with_results() -> None:
     assert r.sample_size == 40  # ACTUAL enrollment
     assert r.human is True
     assert r.notes == ["phase 2", "status completed", "results posted", "registered as rct"]
+    assert (r.trial_phase, r.trial_status) == ("phase 2", "completed")
     assert r.mesh == ["Fatigue Syndrome, Chronic"]
 
 
@@ -33,6 +34,16 @@ def test_a_study_without_results_is_a_registration_and_its_planned_size_is_not_a
     assert r.stated_design == Design.TRIAL_REGISTRATION.value
     assert r.sample_size is None  # ESTIMATED enrollment is a plan
     assert "no results posted" in r.notes and "status recruiting" in r.notes
+    assert (r.trial_phase, r.trial_status) == ("phase 3", "recruiting")  # still recruiting: nothing found yet
+
+
+@pytest.mark.parametrize(
+    ("phases", "words"),
+    [(["PHASE1", "PHASE2"], "phase 1/2"), (["EARLY_PHASE1"], "early phase 1"), (["NA"], "not applicable"),
+     ([], None), (None, None), (["PHASE4"], "phase 4")],
+)  # fmt: skip
+def test_trial_phase_in_words(phases: object, words: str | None) -> None:
+    assert clinicaltrials.trial_phase(phases) == words
 
 
 @pytest.mark.parametrize(

@@ -154,3 +154,30 @@ def test_bibliographic_search_sends_the_citation(tmp_path: Path) -> None:
     assert records[0].doi == "10.5555/kb.cohort.001"
     assert "query.bibliographic=Roe+R%2C+Doe+J." in server.seen[0]
     assert "select=DOI%2Ctitle" in server.seen[0]
+
+
+def test_volume_issue_and_pages_or_article_number() -> None:
+    record = crossref.parse_work(_work("rct"))
+    assert record is not None and (record.volume, record.issue, record.pages) == ("7", "2", "101-112")
+    hits = crossref.parse_search(json.loads(fixture("crossref/search_locator.json")))
+    assert [(h.volume, h.pages, h.journal_abbrev) for h in hits] == [
+        ("15", "1299001", "Front. Imag. Psychiatry"),  # an online journal numbers articles
+        ("15", "1299014", "Front. Imag. Psychiatry"),
+    ]
+
+
+def test_jats_sections_become_labels() -> None:
+    [hit, _] = crossref.parse_search(json.loads(fixture("crossref/search_locator.json")))
+    assert hit.abstract is not None and hit.abstract.startswith("Methods: Twelve adults (n = 12)")
+    assert "Conclusion: Mood scores improved" in hit.abstract
+
+
+def test_a_locator_search_filters_on_publication_years(tmp_path: Path) -> None:
+    with FixtureServer(fake_services()) as server:
+        lookup = make_lookup(server, lookup_settings(tmp_path))
+        hits = crossref.search_bibliographic(
+            lookup, "Vale Front Imag Psychiatry 2024;15:1299001", years=(2023, 2025)
+        )
+    assert [h.doi for h in hits] == ["10.5555/kb.locator.001", "10.5555/kb.locator.002"]
+    assert "filter=from-pub-date%3A2023%2Cuntil-pub-date%3A2025" in server.seen[0]
+    assert "article-number" in server.seen[0]  # asked for in `select`

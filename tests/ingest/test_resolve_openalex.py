@@ -61,3 +61,8 @@ def test_an_error_object_is_malformed(tmp_path: Path) -> None:
         pytest.raises(MalformedResponse),
     ):
         openalex.fetch_work(make_lookup(server, lookup_settings(tmp_path)), "10.5555/kb.rct.001")
+
+
+def test_volume_issue_and_pages_from_biblio() -> None:
+    r = openalex.parse_work(_work("rct"))
+    assert (r.volume, r.issue, r.pages) == ("7", "2", "101-112")

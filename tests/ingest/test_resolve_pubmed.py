@@ -114,3 +114,52 @@ def test_efetch_answering_html_is_malformed(tmp_path: Path) -> None:
     page = Reply(body=b"<html><body>Service unavailable</body></html>", content_type="text/html")
     with FixtureServer({"/eutils/efetch.fcgi": lambda req: page}) as server, pytest.raises(MalformedResponse):
         pubmed.fetch_records(make_lookup(server, lookup_settings(tmp_path)), ["912345602"])
+
+
+# --- the locator and the citation matcher (ECitMatch) ----------------------------------------
+
+
+def test_a_record_states_where_it_was_printed() -> None:
+    r = _one("912345602")
+    assert (r.volume, r.issue, r.pages, r.journal_abbrev) == ("7", "2", "101-112", "Arch Fict Med")
+
+
+def test_ecitmatch_lines_found_ambiguous_invalid_and_not_found() -> None:
+    answers = pubmed.parse_ecitmatch(fixture("pubmed/ecitmatch.txt"))
+    assert [(a.pmid, a.outcome) for a in answers] == [
+        ("912345602", "found"),
+        (None, "ambiguous"),
+        (None, "invalid journal"),
+        (None, "not found"),
+    ]
+
+
+def test_ecitmatch_refuses_a_page_of_markup_or_a_short_line() -> None:
+    with pytest.raises(MalformedResponse):
+        pubmed.parse_ecitmatch(b"<html><body>Service unavailable</body></html>")
+    with pytest.raises(MalformedResponse):
+        pubmed.parse_ecitmatch(b"arch fict med|2020|7\n")
+    assert pubmed.parse_ecitmatch(b"\n") == []
+
+
+def test_a_citation_line_cannot_shift_its_fields() -> None:
+    query = pubmed.CitationQuery(
+        journal="Arch|Fict Med", year=2020, volume="7", first_page="101", author="Marrow"
+    )
+    assert query.line() == "arch fict med|2020|7|101|marrow|kb1|"
+
+
+def test_ecitmatch_over_http_sends_the_citation_and_ncbi_etiquette(tmp_path: Path) -> None:
+    query = pubmed.CitationQuery(
+        journal="Arch Fict Med", year=2020, volume="7", first_page="101", author="marrow"
+    )
+    with FixtureServer(fake_services()) as server:
+        lookup = make_lookup(server, lookup_settings(tmp_path, contact_email="kb@example.org"))
+        [found] = pubmed.ecitmatch(lookup, [query])
+        [missing] = pubmed.ecitmatch(lookup, [query.model_copy(update={"first_page": "999"})])
+    assert (found.key, found.pmid, found.outcome) == ("kb1", "912345602", "found")
+    assert (missing.pmid, missing.outcome) == (None, "not found")
+    sent = server.seen[0]
+    assert sent.startswith("/eutils/ecitmatch.cgi?") and "retmode=xml" in sent
+    assert "bdata=arch+fict+med%7C2020%7C7%7C101%7Cmarrow%7Ckb1%7C" in sent
+    assert "tool=evidence-kb" in sent and "email=kb%40example.org" in sent

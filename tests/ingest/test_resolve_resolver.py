@@ -76,7 +76,7 @@ def test_pmcid_route_goes_through_the_id_converter(server: FixtureServer, tmp_pa
 def test_unknown_pmcid_is_unresolved_with_reason(server: FixtureServer, tmp_path: Path) -> None:
     work = _resolve(server, Work(key="pmcid:PMC9999404", pmcid="PMC9999404"), lookup_settings(tmp_path))
     assert work.status is WorkStatus.UNRESOLVED
-    assert work.unresolved_reason == "PMC9999404 not found by the PMC ID converter"
+    assert work.unresolved_reason == "PMC9999404 not found by the PMC ID converter or at Europe PMC"
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,7 @@ def _ok(service: str) -> Handler:
 
 
 FAILURES: dict[str, tuple[Handler, Handler, WorkStatus, str | None]] = {
-    "not found": (status(404), status(404), WorkStatus.UNRESOLVED, "DOI 10.5555/kb.rct.001 not found at Crossref or OpenAlex"),
+    "not found": (status(404), status(404), WorkStatus.UNRESOLVED, "DOI 10.5555/kb.rct.001 not found at Crossref, OpenAlex or Europe PMC"),
     "429 then ok": (sequence(status(429, headers={"Retry-After": "0"}), _ok("crossref")), _ok("openalex"), WorkStatus.RESOLVED, None),
     "5xx then ok": (sequence(status(503), _ok("crossref")), sequence(status(500), _ok("openalex")), WorkStatus.RESOLVED, None),
     "one service down": (status(500), _ok("openalex"), WorkStatus.RESOLVED, None),
