@@ -75,6 +75,9 @@ def _work_card(cited: CitedWork, *, candidate: bool, graded: bool) -> None:
             facts.append(md(short(w["journal"], 80)))
         if w.get("human") is False:
             facts.append("animal or in-vitro")
+        trial = [str(w[k]) for k in ("trial_phase", "trial_status") if w.get(k)]  # ClinicalTrials.gov
+        if trial:
+            facts.append(f"trial: {md(', '.join(trial))}")
         directness = edge.get("directness") or w.get("directness")
         if directness:
             facts.append(f"directness: {md(directness)}")
