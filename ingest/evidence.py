@@ -11,15 +11,17 @@ graph.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
-import requests
+from typing import TYPE_CHECKING
 
 from ingest.classify import directness
-from ingest.http import make_session
-from ingest.resolve import Endpoints, RateLimiter, resolve_works
 from kb.grading import WorkEvidence, grade_claim
 from kb.models import Assessment, Citation, Claim, Document, Work
 from kb.settings import Settings
+
+if TYPE_CHECKING:  # the HTTP and lookup modules load when works are looked up, not for `kb extract`
+    import requests
+
+    from ingest.resolve import Endpoints, RateLimiter
 
 
 def evidence_for(claim: Claim, citations: Iterable[Citation], works: dict[str, Work]) -> list[WorkEvidence]:
@@ -58,6 +60,9 @@ def resolve(
 ) -> list[Work]:
     if not works:
         return []
+    from ingest.http import make_session
+    from ingest.resolve import resolve_works
+
     own = session is None
     active = session or make_session(settings)
     try:

@@ -1,11 +1,8 @@
 """Bytes and a content type in, the article's main text out. Pure: no I/O, no network.
 
-- HTML: trafilatura finds the main text (boilerplate removed) as XML; walking that XML gives
-  the text with headings, paragraphs, list items and table rows on lines of their own, and the
-  character span of every link. When trafilatura finds nothing (a very short page) the body
-  itself is rendered, minus scripts, navigation and footers.
+- HTML: `ingest.extract_html` (trafilatura finds the main text; loaded only for HTML inputs).
 - Plain text and Markdown stay as they are, except that Markdown links `[text](url)` become
-  their text plus a `Link`.
+  their text plus a `Link`, and Markdown marks (`####`, `**bold**`) are removed.
 - PDF: the text layer, page by page (pypdf). A scan without one raises `NoTextLayer`.
 
 Offsets of links refer to the final `Extracted.text`: cleaning happens before offsets are taken.
@@ -13,27 +10,19 @@ Offsets of links refer to the final `Extracted.text`: cleaning happens before of
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
 import re
 from typing import Any, TypedDict
-from urllib.parse import urljoin
 
-import lxml.etree
-import lxml.html
-import trafilatura
 from pydantic import BaseModel, ConfigDict, Field
-from trafilatura.core import determine_returnstring
-from trafilatura.settings import Extractor
 
 from ingest import mediatypes
 from ingest.decoding import clean_text, decode_text
 from ingest.errors import DecodeError, EmptyDocument, NoTextLayer, UnsupportedContent
 from ingest.links import Link
 from ingest.markdown_marks import strip_marks
-from ingest.markup import limit_attributes
-from ingest.textrender import HTML_VOCABULARY, TEI_VOCABULARY, absolute_url, render
+from ingest.textrender import absolute_url
 
 __all__ = ["Extracted", "Link", "extract"]
 
@@ -56,7 +45,7 @@ class Extracted(BaseModel):
     links: list[Link] = Field(default_factory=list)
 
 
-class _Metadata(TypedDict, total=False):
+class Metadata(TypedDict, total=False):
     title: str | None
     site: str | None
     author: str | None
@@ -80,7 +69,9 @@ def extract(
     """
     name = name or url or "the input"
     if content_type in mediatypes.HTML_TYPES:
-        result = _from_html(decode_text(body, charset, html=True), url)
+        from ingest.extract_html import from_html  # trafilatura and lxml: only HTML pays for them
+
+        result = from_html(decode_text(body, charset, html=True), url)
     elif content_type in mediatypes.TEXT_TYPES:
         result = _from_plain(decode_text(body, charset), url)
     elif content_type == mediatypes.PDF:
@@ -95,127 +86,6 @@ def extract(
             "browser (or copy the text) and ingest that file"
         )
     return result
-
-
-# --- HTML ---------------------------------------------------------------------------------
-
-_SHORT_TEXT = 250  # trafilatura's own MIN_EXTRACTED_SIZE: less is not an article to it
-_SHORT_PAGE = 1000  # a body that renders to less than this is shown whole
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
-_LANG = re.compile(
-    r"""<html\b[^>]*?\s(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)""", re.I
-)
-# An XML declaration, and a DOCTYPE's internal subset, at the top of a page (XHTML): lxml refuses
-# a decoded string that declares an encoding, and the subset's entity definitions (an entity bomb,
-# an external entity naming a local file) would otherwise be shown as text. Neither is expanded.
-_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]*\?>")
-_INTERNAL_SUBSET = re.compile(r"(\s*<!DOCTYPE\b[^>\[]*)\[.*?\]\s*>", re.I | re.S)
-_META_LANG = re.compile(
-    r"""<meta\s[^>]*http-equiv\s*=\s*["']?content-language["']?[^>]*content\s*=\s*["']?\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)""",
-    re.I,
-)
-
-
-def _from_html(html: str, url: str | None) -> Extracted:
-    html = limit_attributes(_strip_prolog(clean_text(html)))
-    language = _html_language(html)
-    xml = _trafilatura_xml(html, url)
-    main = None
-    if xml:
-        doc = lxml.etree.fromstring(xml.encode("utf-8"))
-        root = doc.find("main")
-        text, links = render(root if root is not None else doc, TEI_VOCABULARY, base_url=url)
-        main = Extracted(text=text, links=links, **_tei_metadata(doc, language))
-        if len(text) >= _SHORT_TEXT:
-            return main
-    # Below that size trafilatura falls back to guessing (and keeps menus): a short page reads
-    # better rendered whole, minus its navigation; a long page keeps trafilatura's choice.
-    whole = _from_html_body(html, url, language)
-    if main is not None and main.text and len(whole.text) > _SHORT_PAGE:
-        return main
-    return whole
-
-
-def _trafilatura_xml(html: str, url: str | None) -> str | None:
-    """What `trafilatura.extract(html, output_format="xml", ...)` returns with our options, minus
-    the one step of it we never read: the content fingerprint (a simhash of the whole text, for
-    deduplication) that `extract` computes whenever it writes metadata, about a fifth of the
-    time of this stage. The same `bare_extraction` and XML serialization, so the same XML."""
-    options = _trafilatura_options(url)
-    document = trafilatura.bare_extraction(html, options=options)
-    if document is None:
-        return None
-    return determine_returnstring(document, options)
-
-
-@functools.lru_cache(maxsize=64)
-def _trafilatura_options(url: str | None) -> Extractor:
-    """The extraction options for one URL, built once: trafilatura only reads them, and building
-    them converts a dozen values of its configuration each time (local files have no URL, so a
-    batch of them shares one)."""
-    return Extractor(
-        output_format="xml",
-        url=url,
-        recall=True,
-        comments=False,
-        formatting=False,
-        links=True,
-        images=False,
-        tables=True,
-        with_metadata=True,
-        # Only dates the page states in its markup; a year in the prose ("a 2021 review") is not
-        # when the article was published.
-        date_params=_DATE_PARAMS,
-    )
-
-
-def _strip_prolog(html: str) -> str:
-    if match := _XML_DECLARATION.match(html):
-        html = html[match.end() :]
-    if match := _INTERNAL_SUBSET.match(html):
-        html = match.group(1) + ">" + html[match.end() :]
-    return html
-
-
-def _from_html_body(html: str, url: str | None, language: str | None) -> Extracted:
-    """Render the whole body as text: for pages too short for trafilatura to call it an article."""
-    try:
-        tree = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return Extracted(text="")
-    base = tree.find(".//base[@href]")
-    try:
-        base_url = urljoin(url or "", base.get("href", "")) if base is not None else url
-    except ValueError:  # a malformed <base href>: resolve against the page's own URL
-        base_url = url
-    body = tree.find("body")
-    text, links = render(body if body is not None else tree, HTML_VOCABULARY, base_url=base_url)
-    meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_DATE_PARAMS)
-    return Extracted(
-        text=text,
-        links=links,
-        language=language,
-        title=_clean(getattr(meta, "title", None)),
-        site=_clean(getattr(meta, "sitename", None)),
-        author=_clean(getattr(meta, "author", None)),
-        published=_clean(getattr(meta, "date", None)),
-    )
-
-
-def _tei_metadata(doc: Any, language: str | None) -> _Metadata:
-    return {
-        "language": language,
-        "title": _clean(doc.get("title")),
-        "site": _clean(doc.get("sitename")),
-        "author": _clean(doc.get("author")),
-        "published": _clean(doc.get("date")),
-    }
-
-
-def _html_language(html: str) -> str | None:
-    head = html[:20_000]
-    match = _LANG.search(head) or _META_LANG.search(head)
-    return match.group(1).replace("_", "-") if match else None
 
 
 # --- plain text and Markdown -------------------------------------------------------------
@@ -278,7 +148,7 @@ def _from_pdf(body: bytes, name: str) -> Extracted:
     return Extracted(text=text, **metadata)
 
 
-def _pdf_metadata(reader: Any) -> _Metadata:
+def _pdf_metadata(reader: Any) -> Metadata:
     info = reader.metadata
     language = reader.trailer["/Root"].get("/Lang")
     try:
@@ -286,17 +156,18 @@ def _pdf_metadata(reader: Any) -> _Metadata:
     except ValueError:  # a malformed date string is common and harmless
         created = None
     return {
-        "title": _clean(info.title) if info else None,
-        "author": _clean(info.author) if info else None,
+        "title": clean_field(info.title) if info else None,
+        "author": clean_field(info.author) if info else None,
         "published": created.date().isoformat() if created else None,
-        "language": _clean(language),
+        "language": clean_field(language),
     }
 
 
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _clean(value: Any) -> str | None:
+def clean_field(value: Any) -> str | None:
+    """A metadata value as one line of clean text, or None."""
     if value is None:
         return None
     text = " ".join(clean_text(str(value)).split())

@@ -132,6 +132,11 @@ def read_all(
 
 def unexpected(locator: str, doing: str, error: BaseException) -> IngestError:
     """One line for an exception nobody planned for, naming the input it happened to."""
+    if isinstance(error, MemoryError):  # the process's memory budget (KB_INPUT_MAX_MEMORY) ran out
+        return IngestError(
+            f"{locator}: {doing} needed more memory than KB_INPUT_MAX_MEMORY allows; "
+            "raise it if the page is genuinely that large"
+        )
     return IngestError(f"{locator}: unexpected error while {doing}: {type(error).__name__}: {error}")
 
 

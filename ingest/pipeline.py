@@ -337,12 +337,14 @@ def analyse_inputs(
     stdin: BinaryIO | None = None,
     detector: ClaimDetector | None = None,
     workers: int = 1,
+    in_process: bool = False,
 ) -> Iterator[tuple[str, Analysis | IngestError]]:
     """(locator, analysis) for each input, in input order, or (locator, error) for one that could
     not be read or analysed. The analysis (CPU-bound, pure) runs in `workers` processes, within
     the settings' budgets, while this one goes on reading (see `ingest.workers`). With
-    KB_INPUT_TIMEOUT and KB_INPUT_MAX_MEMORY both 0 and one worker, or a `detector` of the
-    caller's, it runs in this process instead."""
+    KB_INPUT_TIMEOUT and KB_INPUT_MAX_MEMORY both 0 and one worker, a `detector` of the
+    caller's, or `in_process` (a one-input command that holds its own process to the budgets:
+    `kb extract`), it runs in this process instead."""
     results = read_all(args, settings, as_list=as_list, session=session, stdin=stdin)
     items = (
         (
@@ -351,7 +353,7 @@ def analyse_inputs(
         )
         for r in results
     )
-    yield from _analyse_all(items, settings, workers=workers, detector=detector)
+    yield from _analyse_all(items, settings, workers=workers, detector=detector, in_process=in_process)
 
 
 def _unread(locator: str, error: IngestError | None) -> IngestError:
@@ -364,10 +366,11 @@ def _analyse_all(
     *,
     workers: int,
     detector: ClaimDetector | None = None,
+    in_process: bool = False,
 ) -> Iterator[tuple[str, Analysis | IngestError]]:
     limits = Limits.of(settings)
     budgeted = settings.input_timeout > 0 or settings.input_max_memory > 0
-    if detector is None and (workers > 1 or budgeted):
+    if detector is None and not in_process and (workers > 1 or budgeted):
         task = functools.partial(analyse_job, limits=limits)
         yield from run_in_workers(
             task,

@@ -52,7 +52,7 @@ _POLL = 0.25  # seconds between checks for a stop request while nothing else hap
 _MEMORY_POLL = 0.05  # seconds between reads of a busy worker's resident memory
 # What the fork server imports once: the caller's main module and the analysis (so a worker
 # starts with them), and the guard that ends the server with the thread that started it.
-_PRELOAD = ["__main__", "ingest.pipeline", "ingest.forkserver_guard"]
+_PRELOAD = ["__main__", "ingest.pipeline", "ingest.extract_html", "ingest.forkserver_guard"]
 _PR_SET_PDEATHSIG = 1
 _context: Any = None
 _keeper: _Keeper | None = None

@@ -12,7 +12,8 @@ import trafilatura
 
 from ingest.decoding import clean_text, decode_text
 from ingest.errors import DecodeError, EmptyDocument, NoTextLayer, UnsupportedContent
-from ingest.extract import Extracted, Link, _trafilatura_xml, extract
+from ingest.extract import Extracted, Link, extract
+from ingest.extract_html import _trafilatura_xml
 from ingest.links import Link as SharedLink
 from ingest.textrender import HTML_VOCABULARY, render
 

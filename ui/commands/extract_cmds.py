@@ -6,15 +6,67 @@ Kept apart from the graph commands so that they import neither the neo4j driver 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import resource
 import sys
+import threading
+from collections.abc import Iterator
 
 import click
 
 from ingest import cues_cli, evidence
-from ingest.errors import IngestError
+from ingest.errors import IngestError, one_line
 from ingest.export import analysis_json
 from ingest.pipeline import analyse_inputs
+from kb.settings import Settings
 from ui.commands.common import print_json, settings, table
+
+
+@contextlib.contextmanager
+def _budget(cfg: Settings, input_: str) -> Iterator[None]:
+    """KB_INPUT_TIMEOUT and KB_INPUT_MAX_MEMORY for this process: past the time, one line and exit
+    status 1 (the parser may be inside a C call that no exception reaches, so the process ends);
+    past the memory, allocations fail and the input fails with one line."""
+    timer = None
+    if cfg.input_timeout > 0:
+
+        def give_up() -> None:
+            sys.stderr.write(
+                f"Error: {one_line(input_)}: the analysis took longer than {cfg.input_timeout:g} s "
+                "(KB_INPUT_TIMEOUT); the page may be built to stall parsers, or raise the limit\n"
+            )
+            sys.stderr.flush()
+            os._exit(1)
+
+        timer = threading.Timer(cfg.input_timeout, give_up)
+        timer.daemon = True
+        timer.start()
+    old_limit = resource.getrlimit(resource.RLIMIT_AS)
+    if cfg.input_max_memory > 0:
+        ceiling = _address_space() + 2 * cfg.input_max_memory * 2**20  # as a worker's (ingest/workers.py)
+        if old_limit[1] == resource.RLIM_INFINITY or ceiling < old_limit[1]:
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, old_limit[1]))
+    try:
+        yield
+    except MemoryError:
+        raise IngestError(
+            f"{one_line(input_)}: the analysis needed more than {cfg.input_max_memory} MB "
+            "(KB_INPUT_MAX_MEMORY); raise the limit if the page is genuinely that large"
+        ) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
+        resource.setrlimit(resource.RLIMIT_AS, old_limit)
+
+
+def _address_space() -> int:
+    """This process's virtual memory size, bytes (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
 
 
 @click.command("extract")
@@ -35,7 +87,10 @@ def extract_cmd(input_: str, as_json: bool, resolve_works: bool) -> None:
     unverified.
     """
     cfg = settings()
-    results = list(analyse_inputs([input_], cfg))
+    # One input, then exit: the analysis runs here, not in a worker process (which would double
+    # the start-up), held to the same budgets by `_budget` (see ingest/workers.py for batches).
+    with _budget(cfg, input_):
+        results = list(analyse_inputs([input_], cfg, in_process=True))
     if not results:
         raise IngestError(f"{input_}: nothing to read")
     [(_, outcome)] = results
