@@ -161,7 +161,7 @@ def category_chart(counts: dict[str, int], colours: dict[str, str], *, field: st
     )
 
 
-def grade_chart(summary: Summary, *, height: int = 150) -> None:
+def grade_chart(summary: Summary, *, height: int = 220) -> None:
     """A small bar per grade (and "not graded"), in the palette's colours."""
     colours = {g: grade_swatch(g).strong for g in summary.by_grade}
     category_chart(summary.by_grade, colours, field="grade", height=height)
