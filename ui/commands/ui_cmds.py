@@ -153,7 +153,7 @@ def ui_cmd(port: int, host: str, headless: bool) -> None:
         streamlit_command(port, host, True, max_upload_mb),
         env=dict(os.environ),
         stdin=subprocess.DEVNULL,
-        process_group=0,
+        process_group=0 if os.name == "posix" else None,
     )
 
     def stop_on(signum: int, frame: FrameType | None) -> None:
@@ -161,7 +161,8 @@ def ui_cmd(port: int, host: str, headless: bool) -> None:
 
     # `kill <pid of kb ui>` or a closed terminal stops the app too, instead of leaving it running.
     signal.signal(signal.SIGTERM, stop_on)
-    signal.signal(signal.SIGHUP, stop_on)
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, stop_on)
     if not headless:
         threading.Thread(target=_open_when_ready, args=(url, proc), daemon=True).start()
     try:
