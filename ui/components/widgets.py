@@ -230,7 +230,7 @@ GRAPH_LAYOUT: dict[str, Any] = {
     "nodeRepulsion": 9000,
     "nodeSeparation": 60,
 }
-OPEN_ACTION = InfopanelAction("open", "Open in the app", icon="open_in_new")
+OPEN_ACTION = InfopanelAction("open", "Open in the app", icon="description")  # an icon the component ships
 
 
 def _take_event(key: str, handle: Callable[[dict[str, Any]], None]) -> None:
