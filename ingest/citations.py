@@ -494,7 +494,7 @@ def _marker_mentions(text: str) -> Iterator[tuple[Mention, bool]]:
             yield _mention(text, m.start(), m.end(), MentionKind.MARKER, numbers=numbers), True
     for m in _SUP_AFTER_PUNCT.finditer(text):
         numbers = expand_numbers(m.group(1))
-        punct = m.start() - (2 if text[m.start() - 1] in "”’\"" else 1)  # ".1" or ".”1"
+        punct = m.start() - (2 if text[m.start() - 1] in '”’"' else 1)  # ".1" or ".”1"
         before, word = text[max(0, punct - 1)], _word_before(text, punct)
         if (
             numbers
