@@ -27,9 +27,6 @@ MODEL_PATH = REPO / "ingest" / "data" / MODEL_FILE
 C = 0.3  # inverse regularization strength: chosen by cross-validation on the training pages
 THRESHOLD = 0.3  # probability from which a sentence is a claim: likewise
 TARGETS = {"primary": 1, "background": 0, "citing": 0, "none": 0}  # optional: left out
-# Word and word-pair features ("w:", "b:") are left out: on thirty pages they learn the pages'
-# topics and did not raise the cross-validated F1 (docs/claims.md); the named features carry it.
-WORD_PREFIXES = ("w:", "b:")
 # A background fact shown as a claim is noise to a clinician (the strict score): such sentences
 # count this much more than other non-claims in the fit.
 BACKGROUND_WEIGHT = 1.0
@@ -43,7 +40,7 @@ def examples(pages: list[LabelledPage]) -> tuple[list[dict[str, float]], list[in
     for page in pages:
         for row, tier in zip(page.rows, page.tiers, strict=True):
             if tier in TARGETS:
-                xs.append({k: v for k, v in row.features.items() if not k.startswith(WORD_PREFIXES)})
+                xs.append(row.features)
                 ys.append(TARGETS[tier])
                 weights.append(BACKGROUND_WEIGHT if tier == "background" else 1.0)
     return xs, ys, weights

@@ -7,9 +7,10 @@ lean on research or carry a citation? The weights that turn them into a decision
 (`ingest/claimmodel.py`); the features themselves stay readable, so the model can be read too
 (`python -m benchmarks.claims_train --explain`).
 
-Words are features too, after the page's own topic is replaced by one token (`<topic>`), numbers
-by `<num>`: "reishi can boost immunity" and "creatine can boost energy" then share
-"<topic> can boost", and a model trained on thirty treatments says nothing about the thirty.
+Words are read after the page's own topic is replaced by one token (`<topic>`) and numbers by
+`<num>`, so a feature such as "names the topic" means the same on every page. Words and word
+pairs themselves are not features: on thirty pages they learned the pages' treatments and did not
+raise the cross-validated score (docs/claims.md).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import pairwise
 
 from ingest.cues import detect_cues
 from ingest.entities import find_mentions
@@ -121,14 +121,6 @@ def normalized_words(text: str, topic: Topic) -> list[str]:
         low = re.sub(rf"(?<![\w-]){re.escape(term)}(?:s|es|'s)?(?![\w-])", " <topic> ", low)
     low = _NUMBER.sub(" <num> ", low)
     return _WORD.findall(low)
-
-
-def word_features(words: list[str]) -> list[str]:
-    """Unigrams and bigrams of the normalized words, with sentence edges."""
-    padded = ["<s>", *words, "</s>"]
-    grams = [f"w:{w}" for w in words]
-    grams += [f"b:{a}_{b}" for a, b in pairwise(padded)]
-    return grams
 
 
 def _length_bucket(n: int) -> str:
@@ -261,6 +253,4 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         features["pronoun_and_effect"] = 1.0
     if features.get("cue:effect") and (features["condition"] or features.get("cue:health")):
         features["effect_on_health"] = 1.0
-    for gram in word_features(words):
-        features[gram] = 1.0
     return features

@@ -49,7 +49,7 @@ def sentence_table(
     readable = readable_sentences(sentences)
     kept = [s for s, read in zip(sentences, readable, strict=True) if read]
     topic = page_topic(kept, title or (kept[0].text if kept else None))
-    rule_claims = {c.start: c for c in RuleClaimDetector().detect(text, source_id)}
+    rule_claims = {c.start: c for c in RuleClaimDetector().detect_in(sentences, text, source_id)}
     rows: list[ScoredSentence] = []
     previous: Sentence | None = None
     previous_claimlike = heading_topic = False

@@ -323,7 +323,10 @@ class RuleClaimDetector:
     """The default `ClaimDetector`: rules and lexicons only (see the module docstring)."""
 
     def detect(self, text: str, source_id: str, *, title: str | None = None) -> list[Claim]:
-        sentences = split_sentences(text)
+        return self.detect_in(split_sentences(text), text, source_id)
+
+    def detect_in(self, sentences: list[Sentence], text: str, source_id: str) -> list[Claim]:
+        """`detect` on sentences already split from `text` (the learned finder splits once)."""
         readable = readable_sentences(sentences)
         article = _article(sentences, readable, text)
         claims: list[Claim] = []

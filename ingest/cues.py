@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kb.models import Cues
@@ -98,7 +98,10 @@ def find_vague_attribution(sentence: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=8192)
 def detect_cues(sentence: str) -> Cues:
+    """Cached (the same sentence is read by the rules, the finder's features and the claim); the
+    returned model is shared, so callers must not change it."""
     low = sentence.lower()
     lex = _lexicon()
     return Cues(

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kb.models import Claim, ClaimProposition, Entity, EntityKind, Proposition
@@ -96,6 +96,12 @@ def clean_name(name: str) -> str:
 
 def find_mentions(text: str) -> list[Mention]:
     """Known entities named in `text`, longest match first, never overlapping, in text order."""
+    return list(_mentions(text))
+
+
+@lru_cache(maxsize=8192)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    # Cached: the claim finder asks about the same sentence for several features and the rules.
     lex = _lexicon()
     found = [*lex.exact.finditer(text), *lex.folded.finditer(text)]
     found.sort(key=lambda m: (m.start(), -(m.end() - m.start())))
@@ -105,7 +111,7 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         kind, name = lex.by_surface[" ".join(m.group().split()).casefold()]
         out.append(Mention(m.start(), m.end(), m.group(), kind, name))
-    return out
+    return tuple(out)
 
 
 def find_generic_interventions(text: str) -> list[Mention]:

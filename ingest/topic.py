@@ -60,6 +60,7 @@ def _words() -> dict[str, frozenset[str]]:
     return {key: frozenset(value) for key, value in raw.items() if not key.startswith("_")}
 
 
+@cache
 def _everyday() -> frozenset[str]:
     return FUNCTION_WORDS | _words()["generic"] | _words()["everyday"]
 
