@@ -49,6 +49,14 @@ _PREPOSITION = re.compile(r"(?:from|into|with|on|to|in)\s")
 _AND_NEXT = re.compile(r"\band\s+(?=(?:to\s+)?\w)")
 _BY = re.compile(r"\s+by\b")
 _PUNCT = re.compile(r"[,;:.]")
+_MODAL_BEFORE = re.compile(
+    r"\s(?:can|may|might|could|will|would|should|must|cannot)(?:\s+not)?(?:\s+\w+ly)?\s*$", re.I
+)
+# "were significantly lower", "is far better": a comparison stated of the outcome
+_COMPARED = re.compile(
+    r"\s(?:is|are|was|were)\s+(?:\w+ly\s+|far\s+|much\s+)?(better|lower|higher|fewer|less|greater)\b", re.I
+)
+_COMPOUND_EFFECT = re.compile(r"(?<![\w-])([A-Za-z]{3,})-([a-z]+ing)(?![\w-])")
 _AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\b(?=[\w\s]*$)", re.IGNORECASE)
 _HARD_STOP = re.compile(r"[.;:!?()\[\]—–\"“”]|\s-\s")
 _LABEL = re.compile(r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,5}: ")  # "Rapid Onset of Action: ..."
@@ -427,18 +435,36 @@ def _passive_pair(text: str, start: int, effect: str) -> list[tuple[str, str]]:
     aux = _AUXILIARY.search(text, 0, start)
     if aux is None or aux.end() < start - _MAX_ADVERB_CHARS:
         return []
-    outcome = _subject_phrase(text, aux.start())
+    modal = _MODAL_BEFORE.search(text, 0, aux.start())  # "Symptoms can be reduced"
+    outcome = _subject_phrase(text, modal.start() if modal else aux.start())
     return [(effect, outcome)] if outcome and outcome not in _lexicon().words["pronouns"] else []
 
 
 def _change_pairs(text: str) -> list[tuple[str, str]]:
-    """Outcome as subject of a change verb: "anxiety scores decreased in 79% of patients"."""
+    """Outcome as subject of a change verb: "anxiety scores decreased in 79% of patients", or of a
+    comparison: "the odds of relapse were significantly lower in the treated group"."""
     lex = _lexicon()
     pairs: list[tuple[str, str]] = []
     for m in lex.changes.finditer(text):
         outcome = _subject_phrase(text, m.start())
         if outcome and outcome not in lex.words["pronouns"]:
             pairs.append((lex.change_effect[" ".join(m.group(1).lower().split())], outcome))
+    for m in _COMPARED.finditer(text):
+        outcome = _subject_phrase(text, m.start())
+        if outcome and outcome not in lex.words["pronouns"]:
+            pairs.append((lex.comparatives[m.group(1).lower()], outcome))
+    return pairs
+
+
+def _compound_pairs(text: str) -> list[tuple[str, str]]:
+    """An effect folded into a compound adjective: "cancer-fighting", "immune-boosting",
+    "cholesterol-lowering" properties."""
+    lex = _lexicon()
+    pairs: list[tuple[str, str]] = []
+    for m in _COMPOUND_EFFECT.finditer(text):
+        effect = lex.effect_of.get(m.group(2).lower())
+        if effect and m.group(1).lower() not in lex.words["stop"]:
+            pairs.append((effect, m.group(1).lower()))
     return pairs
 
 
@@ -451,7 +477,12 @@ def extract_atoms(sentence: str, intervention: str, population: str | None = Non
     if label and label.group().split()[0].lower() not in _lexicon().effect_of:
         text = " " * label.end() + sentence[label.end() :]  # "Facilitated Psychotherapy: ..." is a title
     taken: list[tuple[int, int]] = []
-    pairs = _construction_pairs(text, taken) + _verb_pairs(text, taken) + _change_pairs(text)
+    pairs = (
+        _construction_pairs(text, taken)
+        + _verb_pairs(text, taken)
+        + _change_pairs(text)
+        + _compound_pairs(text)
+    )
     first = text.split()[0].lower() if text.split() else ""
     if first in _lexicon().comparatives:  # a list item "Better sleep and less stress"
         pairs += _atoms_from(text, _lexicon().comparatives[first])

@@ -140,3 +140,25 @@ def test_atoms_lexicon_is_well_formed() -> None:
 )
 def test_atoms_read_as_the_claim_or_not_at_all(sentence: str) -> None:
     assert extract_atoms(sentence, "ketamine") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pair"),
+    [
+        ("Symptoms can be reduced within weeks.", ("reduces", "symptoms")),  # a modal before the passive
+        (
+            "The odds of relapse were significantly lower in the treated group.",
+            ("reduces", "odds of relapse"),
+        ),
+        ("It is prized for its cancer-fighting properties.", ("fights", "cancer")),
+        ("It has cholesterol-lowering effects.", ("lowers", "cholesterol")),
+        ("The injections can soften scar tissue.", ("softens", "scar tissue")),
+        ("It may upregulate repair genes.", ("upregulates", "repair genes")),
+    ],
+)
+def test_effects_stated_in_other_shapes(sentence: str, pair: tuple[str, str]) -> None:
+    assert pair in [(a.effect, a.outcome) for a in extract_atoms(sentence, "zorvexam")]
+
+
+def test_a_generic_word_is_not_an_outcome() -> None:
+    assert extract_atoms("Results were better than expected.", "zorvexam") == []
