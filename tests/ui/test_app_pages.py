@@ -494,7 +494,8 @@ def test_report_card_of_an_article_without_claims(graph: GraphStore) -> None:
     at.button(key="check-text-submit").click().run()
     assert_ok(at)
     assert {m.label: m.value for m in at.metric}["Claims found"] == "0"
-    assert any("No checkable health claim" in i.value for i in at.info)
+    assert any("No checkable health claim" in w.value and "not a clean bill" in w.value for w in at.warning)
+    assert {m.label: m.value for m in at.metric}["Cited"] == "—"  # not "0%", which reads as a verdict
 
 
 def test_tables_show_grade_citation_and_overclaim_worst_first(sample: GraphStore) -> None:

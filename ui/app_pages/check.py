@@ -75,6 +75,10 @@ for item in st.session_state.get("checked", []):
         st.warning(md(problem))
     summary_block(summarize(view.claims), key=f"card-{item.source_id}", chart=True)
     if not view.claims:
-        st.info("No checkable health claim was found in this article: nothing it says is graded.", icon="🔍")
+        st.warning(
+            "No checkable health claim was found in this article. That is not a clean bill of health: "
+            "nothing it says was recognised as a claim, so nothing is graded. Read it yourself.",
+            icon="🔍",
+        )
     if st.button("Open the article with its claims highlighted", key=f"card-article-{item.source_id}"):
         nav.open_article(item.source_id)

@@ -170,8 +170,10 @@ def grade_chart(summary: Summary, *, height: int = 220) -> None:
 def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False, chart: bool = False) -> None:
     cols = st.columns(5)
     cols[0].metric("Claims found", summary.claims)
-    cols[1].metric(
-        "Cited", f"{summary.share_cited:.0%}", help=f"{summary.cited} of {summary.claims} cite a work"
+    cols[1].metric(  # with no claim, "0%" would read as a verdict; there is nothing to count
+        "Cited",
+        f"{summary.share_cited:.0%}" if summary.claims else "—",
+        help=f"{summary.cited} of {summary.claims} cite a work",
     )
     cols[2].metric("Vague attribution", summary.vague, help="lean on unnamed research, cite nothing")
     cols[3].metric("No citation", summary.missing)
