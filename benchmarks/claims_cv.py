@@ -34,9 +34,9 @@ def _emit(outputs: Path, path: str) -> int:
 def analyse_file(path: Path, model: object) -> dict[str, object]:
     """`kb extract PATH --json`, with the given model."""
     from ingest import evidence
+    from ingest.analysis_json import analysis_json
     from ingest.claimfinder import LearnedClaimDetector
     from ingest.claimmodel import ClaimModel
-    from ingest.export import analysis_json
     from ingest.pipeline import analyse_inputs
     from kb.settings import Settings
 

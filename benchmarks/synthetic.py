@@ -3,7 +3,7 @@
 Each document is one article of `claims` claims shaped like real output: interventions and
 outcomes drawn from small vocabularies (so propositions are shared across articles, as in a real
 corpus), about a third of the claims cited (a Work per article, plus one shared across many
-articles), a quarter graded, cues on some. Everything is derived from the document number, so a
+articles), every claim graded, cues on some. Everything is derived from the document number, so a
 graph of N claims is the same graph on every run. Identifiers are fake (DOIs under 10.5555/).
 """
 
@@ -100,18 +100,17 @@ def document(n: int, claims: int = 20) -> Document:
                     claim_id=claim.id, work_id=work.id, provenance=Provenance.NUMBERED_MARKER, text="[1]"
                 )
             )
-        if i % 4 == 0:
-            grade = GRADES[(n + i) % len(GRADES)]
-            assessments.append(
-                Assessment(
-                    claim_id=claim.id,
-                    grade=grade,
-                    score=SCORES[grade.value],
-                    reasons=["synthetic"],
-                    rubric_version="bench",
-                    overclaim="proven" in sentence and SCORES[grade.value] < 0.7,
-                )
+        grade = GRADES[(n + i) % len(GRADES)]  # every claim is graded, as the store requires
+        assessments.append(
+            Assessment(
+                claim_id=claim.id,
+                grade=grade,
+                score=SCORES[grade.value],
+                reasons=["synthetic"],
+                rubric_version="bench",
+                overclaim="proven" in sentence and SCORES[grade.value] < 0.7,
             )
+        )
     return Document(
         source=source,
         claims=out_claims,

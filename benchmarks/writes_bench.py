@@ -3,7 +3,7 @@
     python -m benchmarks.writes_bench --documents 50 [--json out.json]
 
 Both sides write the same made-up documents (benchmarks/synthetic.py) with the store's own
-statements (`kb.store.batch_statements`), each into an emptied graph of one embedded engine,
+statements (`kb.write_plan.batch_statements`), each into an emptied graph of one embedded engine,
 one transaction per batch of `--batch` documents:
 
 - batched: each statement once per transaction, with every row of the batch;
@@ -22,12 +22,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from neo4j import ManagedTransaction
+from neo4j import Transaction
 
 from benchmarks.synthetic import documents
 from kb import engine
 from kb.settings import Settings
-from kb.store import GraphStore, batch_statements
+from kb.store import GraphStore
+from kb.write_plan import batch_statements
 
 Statements = list[tuple[str, dict[str, Any]]]
 
@@ -50,7 +51,7 @@ def _per_row(statements: Statements) -> Statements:
     ]
 
 
-def _run(tx: ManagedTransaction, statements: Statements) -> None:
+def _run(tx: Transaction, statements: Statements) -> None:
     for statement, params in statements:
         tx.run(statement, params).consume()
 
@@ -58,7 +59,7 @@ def _run(tx: ManagedTransaction, statements: Statements) -> None:
 def _write(store: GraphStore, batches: list[Statements]) -> float:
     began = time.perf_counter()
     for statements in batches:
-        store._write(lambda tx: _run(tx, statements))  # noqa: B023 (called at once)
+        store.write(lambda tx: _run(tx, statements))  # noqa: B023 (called at once)
     return time.perf_counter() - began
 
 

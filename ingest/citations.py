@@ -3,7 +3,7 @@
 `find_mentions(text, links)` returns one `Mention` per citation written in the article body (the
 reference list itself is skipped: its entries are parsed by `ingest.references`). Forms:
 
-    inline link          an <a href> the extractor gives as an `ingest.links.Link`; an in-page
+    inline link          an <a href> the extractor gives as an `ingest.hyperlinks.Link`; an in-page
                          "#cite-3" link whose text is a number is a numbered marker
     identifier           DOI, PMID, PMCID, NCT number, and URLs written as text
     numbered marker      [3], [1-3], [1, 2]; (3) when it is a marker and not "(3 mg)" or a list item
@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingest.links import Link  # the extractor's model: one Link for both sides
+from ingest.hyperlinks import Link  # the extractor's model: one Link for both sides
 from ingest.references import (
     APA_LOCATOR_RE,
     LETTER,

@@ -2,7 +2,7 @@
 
 `classify` decides, each with a reason:
 
-- the study design (`kb.grading.Design`), first rule that fires wins, strongest signal first:
+- the study design (`kb.models.Design`), first rule that fires wins, strongest signal first:
   the citing site's own or a vendor's page -> commercial; PubMed publication types; a registry's
   stated design; MeSH headings (Animals without Humans -> animal); title/abstract wording; the
   service's type label ("review", "letter"); else unknown;
@@ -26,8 +26,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.directness import directness
-from kb.grading import Design
-from kb.models import Work
+from kb.models import Design, Work
 
 __all__ = ["Classification", "classify", "directness", "is_human", "same_site", "sample_size"]
 

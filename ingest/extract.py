@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ingest import mediatypes
 from ingest.decoding import clean_text, decode_text
 from ingest.errors import DecodeError, EmptyDocument, NoTextLayer, UnsupportedContent
-from ingest.links import Link
+from ingest.hyperlinks import Link
 from ingest.markdown_marks import strip_marks
 from ingest.textrender import absolute_url
 

@@ -27,7 +27,7 @@ import heapq
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit, urlunsplit
@@ -40,19 +40,15 @@ from ingest.entities import build_propositions
 from ingest.errors import IngestError
 from ingest.extract import Extracted, extract
 from ingest.fetch import Fetched
+from ingest.hyperlinks import Link
 from ingest.inputs import read_all, unexpected
 from ingest.linking import LinkResult, citation_status, link_citations, to_records
-from ingest.links import Link
 from ingest.workers import run_in_workers
-from kb.models import Citation, CitationStatus, Claim, Document, Source
+from kb.models import Citation, Claim, Document, Source
 from kb.settings import Settings
-
-StageCallback = Callable[[str, str], None]  # (stage, message)
 
 # Inputs queued per worker process: more than a write batch, so workers go on while it is written.
 _IN_FLIGHT = 16
-
-STAGES = ("fetch", "extract", "claims", "citations", "resolve", "grade", "write")
 
 
 @dataclass
@@ -74,40 +70,6 @@ class Limits:
     @classmethod
     def of(cls, settings: Settings) -> Limits:
         return cls(claims=max(1, settings.max_claims), citations=max(1, settings.max_citations))
-
-
-@dataclass
-class ItemReport:
-    locator: str
-    source_id: str | None = None
-    created: bool = False
-    claims: int = 0
-    cited: int = 0
-    vague: int = 0
-    missing: int = 0
-    error: str | None = None
-    warning: str | None = None  # the document was stored, but cut (`Analysis.cut`)
-
-
-@dataclass
-class BatchReport:
-    items: list[ItemReport] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[ItemReport]:
-        return [i for i in self.items if i.error]
-
-    def totals(self) -> dict[str, int]:
-        ok = [i for i in self.items if not i.error]
-        return {
-            "documents": len(ok),
-            "new": sum(i.created for i in ok),
-            "failed": len(self.failed),
-            "claims": sum(i.claims for i in ok),
-            "cited": sum(i.cited for i in ok),
-            "vague": sum(i.vague for i in ok),
-            "missing": sum(i.missing for i in ok),
-        }
 
 
 # --- identity of an article -------------------------------------------------------------------
@@ -306,26 +268,6 @@ def analyse_within(fetched: Fetched, settings: Settings) -> Analysis:
     if isinstance(outcome, IngestError):
         raise outcome
     return outcome
-
-
-def status_counts(claims: Iterable[Claim]) -> dict[str, int]:
-    counts = {s.value: 0 for s in CitationStatus}
-    for c in claims:
-        counts[c.citation_status.value] += 1
-    return counts
-
-
-def report_for(locator: str, doc: Document, created: bool) -> ItemReport:
-    counts = status_counts(doc.claims)
-    return ItemReport(
-        locator=locator,
-        source_id=doc.source.id,
-        created=created,
-        claims=len(doc.claims),
-        cited=counts["cited"],
-        vague=counts["vague"],
-        missing=counts["missing"],
-    )
 
 
 def analyse_inputs(

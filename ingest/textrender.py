@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ingest.decoding import clean_text
-from ingest.links import Link
+from ingest.hyperlinks import Link
 
 __all__ = ["HTML_VOCABULARY", "TEI_VOCABULARY", "Vocabulary", "absolute_url", "render"]
 

@@ -1,7 +1,7 @@
 """Running a researcher's console query: as a reader, bounded in rows, bytes and time.
 
 Three locks, outermost first:
-1. `kb.console.check_read_only` refuses writes, administration and unknown procedures by their
+1. `kb.console_guard.check_read_only` refuses writes, administration and unknown procedures by their
    tokens, with a message that says what to do instead.
 2. The query runs on the console driver, logged in as a user the engine lets read records and
    nothing else (`kb_console` in the embedded engine; a reader on Neo4j), in a transaction that
@@ -31,7 +31,7 @@ from typing import Any
 import neo4j
 from neo4j import Driver
 
-from kb.console import check_read_only
+from kb.console_guard import check_read_only
 from kb.errors import KBError, QueryRefused
 from kb.graphdata import to_jsonable, to_subgraph
 from kb.settings import Settings

@@ -15,7 +15,22 @@ Why some shapes look the way they do:
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
+from kb import ids
+from kb.views import ClaimRef, ClaimRow, SourceRecord, SourceRow, SourceVersion
+
 SCHEMA_VERSION = 1
+
+
+def _map(var: str, view: type[BaseModel]) -> str:
+    """`var {.a, .b, ...}`: the properties a read model (`kb.views`) has fields for, no others."""
+    return var + " {" + ", ".join("." + name for name in view.model_fields) + "}"
+
+
+# Every read of claims returns these properties as `claim`: what `kb.views.ClaimRow` holds (a
+# claim's own properties among them, so it is also what re-grading reads back).
+_claim_row = _map("c", ClaimRow) + " AS claim"
 
 SCHEMA_STATEMENTS: tuple[str, ...] = (
     "CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
@@ -74,8 +89,6 @@ MERGE (s)-[r:SUPERSEDES]->(old)
 ON CREATE SET r.provenance = 'ingest'
 """
 
-FIND_SOURCE = "MATCH (s:Source {id: $id}) RETURN s.id AS id"
-
 FIND_SOURCES = """
 UNWIND $ids AS sid
 MATCH (s:Source {id: sid})
@@ -121,8 +134,8 @@ ON CREATE SET r.provenance = 'extractor'
 # version that is already there), so they and their edges are CREATEd, not MERGEd: cheaper, and
 # a concurrent writer of the same version fails on the id constraint and retries instead of
 # duplicating. Each row is one document: its source is looked up once, then each claim is
-# created with its grade (`claim`), its Assessment (`assessments`: none or one), the
-# propositions it states and the works it cites, while the claim is at hand. Looking each new
+# created with its grade (`claim`), its Assessment (`assessment`), the propositions it states
+# and the works it cites, while the claim is at hand. Looking each new
 # claim up again by id for every edge, and rewriting it to set its grade, cost more the larger
 # the graph (docs/performance.md). Propositions and works are written before the claims.
 # Two statements because a label must be set when the node is created: the embedded engine
@@ -131,7 +144,7 @@ ON CREATE SET r.provenance = 'extractor'
 # engine buffers every row before it writes, and a row that still held its document held all of
 # the document's claims, so a document of n claims buffered n² of them ("Query heap budget
 # exceeded" for 1,500 made-up claims with a 512m heap). The store also sends at most
-# `kb.store.ROWS_PER_STATEMENT` claims per statement, so what one statement buffers is bounded.
+# `kb.write_plan.ROWS_PER_STATEMENT` claims per statement, so what one statement buffers is bounded.
 _claims_of_each_document = """
 UNWIND $rows AS doc
 MATCH (s:Source {id: doc.source_id})
@@ -142,10 +155,8 @@ WITH s, row
 _claim_with_its_edges = """
 SET c = row.claim
 CREATE (s)-[:HAS_CLAIM {provenance: 'extractor'}]->(c)
-FOREACH (graded IN row.assessments |
-  CREATE (c)-[:ASSESSED {provenance: 'rubric'}]->(a:Assessment)
-  SET a = graded
-)
+CREATE (c)-[:ASSESSED {provenance: 'rubric'}]->(a:Assessment)
+SET a = row.assessment
 WITH c, row
 CALL (c, row) {
   UNWIND row.proposition_ids AS pid
@@ -203,18 +214,19 @@ RETURN DISTINCT c.id AS id
 """
 
 # Keyset paging (id > $after) so re-grading a million claims never skips or repeats one.
-CLAIMS_PAGE = """
+CLAIMS_PAGE = f"""
 MATCH (c:Claim)
 WHERE c.id > $after
-RETURN c {.*} AS claim
+WITH c
 ORDER BY c.id
 LIMIT $limit
+RETURN {_claim_row}
 """
 
-CLAIMS_BY_ID = """
+CLAIMS_BY_ID = f"""
 UNWIND $ids AS cid
-MATCH (c:Claim {id: cid})
-RETURN c {.*} AS claim
+MATCH (c:Claim {{id: cid}})
+RETURN {_claim_row}
 """
 
 CLAIM_EVIDENCE = """
@@ -284,36 +296,37 @@ CALL (g) {
 RETURN g AS grade, n
 """
 
-LIST_UNCITED = """
-MATCH (s:Source)-[:HAS_CLAIM]->(c:Uncited)
-RETURN c.id AS id, c.text AS text, c.citation_status AS citation_status, s.id AS source_id
+LIST_UNCITED = f"""
+MATCH (:Source)-[:HAS_CLAIM]->(c:Uncited)
+WITH c
 ORDER BY c.rank, c.id
 SKIP $skip LIMIT $limit
+RETURN {_map("c", ClaimRef)} AS claim
 """
 
-LIST_SOURCES = """
+LIST_SOURCES = f"""
 MATCH (s:Source)
 WHERE $latest_only = false OR s.is_latest = true
 WITH s
 ORDER BY s.ingested_at DESC, s.id
 SKIP $skip LIMIT $limit
-RETURN s.id AS id, s.key AS key, s.locator AS locator, s.title AS title, s.site AS site,
-       s.ingested_at AS ingested_at, s.is_latest AS is_latest, s.claim_count AS claim_count,
-       s.cited_count AS cited_count
+RETURN {_map("s", SourceRow)} AS source
 """
 
-GET_SOURCE = "MATCH (s:Source {id: $id}) RETURN s {.*} AS source"
+GET_SOURCE = "MATCH (s:Source {id: $id}) RETURN " + _map("s", SourceRecord) + " AS source"
 
-SOURCE_CLAIMS = """
-MATCH (c:Claim {source_id: $id})
-RETURN c {.*} AS claim
+SOURCE_CLAIMS = f"""
+MATCH (c:Claim {{source_id: $id}})
+WITH c
 ORDER BY c.start
+RETURN {_claim_row}
 """
 
-SOURCE_VERSIONS = """
-MATCH (s:Source {key: $key})
-RETURN s.id AS id, s.ingested_at AS ingested_at, s.is_latest AS is_latest, s.content_hash AS content_hash
+SOURCE_VERSIONS = f"""
+MATCH (s:Source {{key: $key}})
+WITH s
 ORDER BY s.ingested_at DESC
+RETURN {_map("s", SourceVersion)} AS version
 """
 
 # The claims list. Every filter is optional (a null parameter disables it); the embedded engine
@@ -322,11 +335,11 @@ ORDER BY s.ingested_at DESC
 # property, or the Entity an intervention or outcome names, reached through the graph) and checks
 # the others row by row. A status is no driver: most claims share one ("missing"), and reading
 # them through the index is slower than a scan. `GraphStore.list_claims` picks the variant
-# (`kb.store.claim_driver`).
+# (`claims_variant`).
 _claim_filters = """
 WHERE ($source_id IS NULL OR c.source_id = $source_id)
   AND ($status IS NULL OR c.citation_status = $status)
-  AND ($grade IS NULL OR coalesce(c.grade, 'not graded') = $grade)
+  AND ($grade IS NULL OR c.grade = $grade)
   AND ($search IS NULL OR c.search_text CONTAINS $search)
   AND ($cue IS NULL OR $cue IN c.hedges OR $cue IN c.boosters OR c.attribution = $cue)
   AND ($flagged IS NULL OR coalesce(c.flagged, false) = $flagged)
@@ -335,7 +348,7 @@ WHERE ($source_id IS NULL OR c.source_id = $source_id)
   AND ($outcome IS NULL OR $outcome IN c.outcomes)
 """
 
-_claim_drivers: dict[str, str] = {
+_claim_variants: dict[str, str] = {
     "all": "MATCH (c:Claim)\n",  # no filter at all
     "scan": "MATCH (c:Claim)" + _claim_filters,  # only filters no index can serve
     "source_id": "MATCH (c:Claim)\nWHERE c.source_id = $source_id\nWITH c" + _claim_filters,
@@ -350,10 +363,6 @@ _claim_drivers: dict[str, str] = {
     ),
 }
 
-_claim_row = """c {.id, .text, .source_id, .citation_status, .grade, .score, .overclaim, .flagged,
-          .hedges, .boosters, .attribution, .interventions, .outcomes, .kind, .confidence,
-          .start, .end, .source_title, .atoms_json, .reasons, .rubric_version} AS claim"""
-
 # Worst first; sorted before projecting, so only one page of rows is ever built.
 _worst_first = "WITH c\nORDER BY c.rank, c.id\n"
 _page = _worst_first + "SKIP $skip LIMIT $limit\n"
@@ -363,12 +372,24 @@ _page = _worst_first + "SKIP $skip LIMIT $limit\n"
 _id_prefix = _worst_first + "LIMIT $keep\nRETURN collect(c.id) AS ids"
 
 LIST_CLAIMS_BY: dict[str, str] = {
-    driver: head + _page + "RETURN " + _claim_row for driver, head in _claim_drivers.items()
+    driver: head + _page + "RETURN " + _claim_row for driver, head in _claim_variants.items()
 }
 COUNT_CLAIMS_BY: dict[str, str] = {
-    driver: head + "RETURN count(c) AS n" for driver, head in _claim_drivers.items()
+    driver: head + "RETURN count(c) AS n" for driver, head in _claim_variants.items()
 }
-CLAIM_IDS_BY: dict[str, str] = {driver: head + _id_prefix for driver, head in _claim_drivers.items()}
+CLAIM_IDS_BY: dict[str, str] = {driver: head + _id_prefix for driver, head in _claim_variants.items()}
+
+# Most selective first: one article's claims, then the claims about one entity, then a grade.
+_DRIVER_ORDER = ("source_id", "intervention", "outcome", "grade")
+
+
+def claims_variant(params: dict[str, object]) -> str:
+    """Which variant of the claims list serves these filter parameters (`ClaimFilter.params`)."""
+    if all(v is None for v in params.values()):
+        return "all"
+    return next((name for name in _DRIVER_ORDER if params.get(name) is not None), "scan")
+
+
 # The generic list and count (every filter optional): the reference the tests hold the driver
 # variants to, and what a reader of this file should picture.
 LIST_CLAIMS = LIST_CLAIMS_BY["scan"]
@@ -376,11 +397,10 @@ COUNT_CLAIMS = COUNT_CLAIMS_BY["scan"]
 CLAIM_ROWS_BY_ID = "UNWIND $ids AS cid\nMATCH (c:Claim {id: cid})\nRETURN " + _claim_row
 
 # Start from the claim (its id index), then its source: starting from `(s:Source)` reads every source.
-GET_CLAIM = """
-MATCH (c:Claim {id: $id})
+GET_CLAIM = f"""
+MATCH (c:Claim {{id: $id}})
 MATCH (s:Source)-[:HAS_CLAIM]->(c)
-OPTIONAL MATCH (c)-[:ASSESSED]->(a:Assessment)
-RETURN c {.*} AS claim, s {.id, .key, .locator, .title, .site, .text} AS source, a {.*} AS assessment
+RETURN {_claim_row}, {_map("s", SourceRecord)} AS source
 """
 
 CLAIM_CITATIONS = """
@@ -410,16 +430,7 @@ RETURN f {.*} AS flag, history
 # Labels cannot be parameters, so statements that start from "any node by id" exist once per
 # label; the label always comes from this fixed tuple, never from user input. Starting from a
 # label lets both engines use the id constraint's index instead of scanning every node.
-NODE_LABELS: tuple[str, ...] = (
-    "Source",
-    "Claim",
-    "Entity",
-    "Proposition",
-    "Work",
-    "Assessment",
-    "Flag",
-    "FlagEvent",
-)
+NODE_LABELS: tuple[str, ...] = tuple(ids.PREFIX_BY_LABEL)  # the labels of kb ids (kb/ids.py)
 
 # Most connected neighbours first, so a view cut at its node limit keeps the hubs; the degrees
 # of at most NEIGHBOUR_SCAN neighbours are counted, so an entity with 100,000 claims stays cheap.
@@ -455,9 +466,7 @@ COUNT_NODES = (
 # queue's first ids are kept by the store like the claims lists'.
 _needs_editor = "(c.citation_status IN ['missing', 'vague'] OR c.overclaim = true)"
 _unflagged_unless_asked = "\n  AND ($include_flagged OR coalesce(c.flagged, false) = false)\n"
-_queue_row = """RETURN c {.id, .text, .source_id, .citation_status, .grade, .overclaim, .flagged, .boosters,
-          .attribution, .source_title, .rank} AS claim
-"""
+_queue_row = "RETURN " + _claim_row + "\n"
 _queue = "MATCH (c:Claim)\nWHERE " + _needs_editor + _unflagged_unless_asked
 _queue_of_source = (
     "MATCH (c:Claim)\nWHERE c.source_id = $source_id\n  AND " + _needs_editor + _unflagged_unless_asked

@@ -28,6 +28,9 @@ very low 1, none 0. With R = rubric.json and every cited work w:
     overclaim     the claim has a booster and grade < R.overclaim.booster_min_grade, or a strong
                   booster (R.overclaim.strong_boosters) and grade < R.overclaim.strong_min_grade
 
+    rank          score - OVERCLAIM_RANK_PENALTY if overclaim, else score: the claims lists'
+                  "worst first" order (`claim_rank`)
+
 A claim with no counted work gets "none"; the reasons say why (cites nothing, "attributed to
 unnamed research", every cited work retracted, only contradicting works). Every step that moves a
 grade adds one human-readable reason, so the grade can always be shown with its reasons.
@@ -46,41 +49,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kb.models import Assessment, CitationStatus, Claim, Grade, Work, WorkStatus
+from kb.models import Assessment, CitationStatus, Claim, Design, Grade, Work, WorkStatus
 
 __all__ = [
     "RUBRIC_VERSION",
-    "Design",
     "Directness",
     "Stance",
     "WorkEvidence",
+    "claim_rank",
     "grade_claim",
     "level_of",
     "rubric",
 ]
-
-
-class Design(StrEnum):
-    """The vocabulary of `Work.design`, best evidence first (see `rubric.json` for start grades)."""
-
-    SYSTEMATIC_REVIEW = "systematic_review"
-    META_ANALYSIS = "meta_analysis"
-    RCT = "rct"
-    GUIDELINE = "guideline"
-    NON_RANDOMIZED_CONTROLLED = "non_randomized_controlled"
-    COHORT = "cohort"
-    CASE_CONTROL = "case_control"
-    CROSS_SECTIONAL = "cross_sectional"
-    CASE_SERIES = "case_series"
-    CASE_REPORT = "case_report"
-    TRIAL_REGISTRATION = "trial_registration"  # a registry record with no results posted
-    ANIMAL = "animal"
-    IN_VITRO = "in_vitro"
-    NARRATIVE_REVIEW = "narrative_review"
-    EDITORIAL = "editorial"  # editorial, opinion, comment, letter
-    NEWS = "news"  # news story, magazine article, press release
-    COMMERCIAL = "commercial"  # the citing site's own page or a vendor's
-    UNKNOWN = "unknown"
 
 
 class Stance(StrEnum):
@@ -121,6 +101,7 @@ def rubric() -> dict[str, Any]:
 
 
 RUBRIC_VERSION: str = rubric()["version"]
+OVERCLAIM_RANK_PENALTY = 0.5  # not part of the grade: it only orders lists
 
 
 def level_of(grade: Grade | str) -> int:
@@ -143,7 +124,7 @@ def _label(work: Work) -> str:
 class _Rated:
     level: int
     steps: list[str]
-    design: str
+    design: Design
 
 
 _Pair = tuple[WorkEvidence, _Rated]
@@ -250,14 +231,14 @@ def _rate(ev: WorkEvidence) -> _Rated:
     return _Rated(level=level, steps=steps, design=design)
 
 
-def _design(work: Work) -> str:
-    design = work.design or Design.UNKNOWN.value
+def _design(work: Work) -> Design:
+    design = work.design or Design.UNKNOWN
     if work.human is False and design not in rubric()["non_human_designs"]:
-        return Design.ANIMAL.value  # a randomized trial in mice is animal evidence
-    return design if design in rubric()["design_start"] else Design.UNKNOWN.value
+        return Design.ANIMAL  # a randomized trial in mice is animal evidence
+    return design
 
 
-def _start(work: Work, design: str) -> tuple[int, str]:
+def _start(work: Work, design: Design) -> tuple[int, str]:
     r = rubric()
     label = r["design_labels"][design]
     start = level_of(r["design_start"][design])
@@ -301,7 +282,7 @@ def _indirectness(directness: Directness | None, steps: list[str]) -> int:
     return int(down)
 
 
-def _imprecision(work: Work, design: str, steps: list[str]) -> int:
+def _imprecision(work: Work, design: Design, steps: list[str]) -> int:
     imp = rubric()["imprecision"]
     if design not in imp["applies_to"]:
         return 0
@@ -317,6 +298,14 @@ def _imprecision(work: Work, design: str, steps: list[str]) -> int:
         return 0
     steps.append(f"-{down} imprecision: n={n} is below {bound}.")
     return int(down)
+
+
+def claim_rank(assessment: Assessment) -> float:
+    """Where a graded claim sorts in "worst first" lists (lower is worse): its score, less
+    `OVERCLAIM_RANK_PENALTY` for an overclaim, so an overclaimed claim sorts with claims two
+    grades weaker."""
+    penalty = OVERCLAIM_RANK_PENALTY if assessment.overclaim else 0.0
+    return round(assessment.score - penalty, 4)
 
 
 def _overclaim(claim: Claim, grade: Grade, reasons: list[str]) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from neo4j.graph import Node, Path, Relationship
 
-from kb.views import GraphEdge, GraphNode, Subgraph
+from kb.views import GraphEdge, GraphNode, Subgraph, caption
 
 
 def _node_id(node: Node) -> str:
@@ -44,11 +44,6 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _caption(props: dict[str, Any], fallback: str) -> str:
-    text = props.get("title") or props.get("name") or props.get("text") or props.get("key") or fallback
-    return str(text)[:80]
-
-
 def to_subgraph(records: list[list[Any]]) -> Subgraph | None:
     """The nodes and relationships in a result, or None when it holds none."""
     nodes: dict[str, GraphNode] = {}
@@ -58,7 +53,8 @@ def to_subgraph(records: list[list[Any]]) -> Subgraph | None:
         nid = _node_id(node)
         props = dict(node)
         nodes.setdefault(
-            nid, GraphNode(id=nid, labels=sorted(node.labels), caption=_caption(props, nid), properties=props)
+            nid,
+            GraphNode(id=nid, labels=sorted(node.labels), caption=caption(props, nid)[:80], properties=props),
         )
 
     def visit(value: Any) -> None:

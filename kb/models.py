@@ -12,13 +12,14 @@ twice gives the same id, and writing it twice changes nothing in the graph.
     └── Citation[]      claim → work edges with provenance
     Assessment          a grade for a claim, with reasons and rubric version
     Flag, FlagEvent     an editor's judgement on a claim and its status history
+
+The vocabularies are enums here, once: citation status, grade, study design, flag reason.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -27,6 +28,12 @@ from kb import ids
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def timestamp(at: datetime | None = None) -> str:
+    """`at` (default now) as ISO-8601 UTC text in the "Z" form pydantic writes, so stored times
+    sort as text."""
+    return (at or utcnow()).isoformat().replace("+00:00", "Z")
 
 
 class Model(BaseModel):
@@ -76,6 +83,29 @@ class Grade(StrEnum):
     NONE = "none"
 
 
+class Design(StrEnum):
+    """The vocabulary of `Work.design`, best evidence first (`kb/rubric.json` gives each its start grade)."""
+
+    SYSTEMATIC_REVIEW = "systematic_review"
+    META_ANALYSIS = "meta_analysis"
+    RCT = "rct"
+    GUIDELINE = "guideline"
+    NON_RANDOMIZED_CONTROLLED = "non_randomized_controlled"
+    COHORT = "cohort"
+    CASE_CONTROL = "case_control"
+    CROSS_SECTIONAL = "cross_sectional"
+    CASE_SERIES = "case_series"
+    CASE_REPORT = "case_report"
+    TRIAL_REGISTRATION = "trial_registration"  # a registry record with no results posted
+    ANIMAL = "animal"
+    IN_VITRO = "in_vitro"
+    NARRATIVE_REVIEW = "narrative_review"
+    EDITORIAL = "editorial"  # editorial, opinion, comment, letter
+    NEWS = "news"  # news story, magazine article, press release
+    COMMERCIAL = "commercial"  # the citing site's own page or a vendor's
+    UNKNOWN = "unknown"
+
+
 class WorkStatus(StrEnum):
     PENDING = "pending"  # not looked up yet
     RESOLVED = "resolved"
@@ -84,8 +114,18 @@ class WorkStatus(StrEnum):
 
 class FlagStatus(StrEnum):
     OPEN = "open"
-    RESOLVED = "resolved"
-    DISMISSED = "dismissed"
+    RESOLVED = "resolved"  # the text was corrected
+    DISMISSED = "dismissed"  # the flag was wrong
+
+
+class FlagReason(StrEnum):
+    """Why an editor flags a claim."""
+
+    UNCITED = "uncited"
+    VAGUE = "vague attribution"
+    OVERCLAIM = "overclaim"
+    MISLEADING = "misleading"
+    OTHER = "other"
 
 
 class Cues(Model):
@@ -212,7 +252,7 @@ class Work(Model):
     abstract: str | None = None  # or the conclusion, as the service gives it (what the study found)
     publication_types: list[str] = Field(default_factory=list)
     mesh: list[str] = Field(default_factory=list)
-    design: str | None = None  # see kb.grading for the vocabulary
+    design: Design | None = None
     trial_phase: str | None = None  # ClinicalTrials.gov: "phase 2", "phase 1/2", "not applicable"
     trial_status: str | None = None  # ClinicalTrials.gov: "completed", "recruiting", "terminated"
     sample_size: int | None = None
@@ -264,11 +304,12 @@ class FlagEvent(Model):
     by: str
     note: str = ""
     at: datetime = Field(default_factory=utcnow)
+    id: str = Field(default_factory=ids.new_flag_event_id)
 
 
 class Flag(Model):
     claim_id: str
-    reason: str  # "uncited", "vague attribution", "overclaim", "misleading", "other"
+    reason: FlagReason
     created_by: str
     note: str = ""
     id: str = Field(default_factory=ids.new_flag_id)
@@ -304,7 +345,3 @@ class Document(Model):
             if cit.claim_id not in claim_ids or cit.work_id not in work_ids:
                 raise ValueError(f"citation {cit.id} points outside this document")
         return self
-
-
-def jsonable(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json")

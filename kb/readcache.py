@@ -68,6 +68,33 @@ class ReadCache:
         with self._lock:
             self._entries.clear()
 
+    def page(
+        self,
+        key: Hashable,
+        generation: int,
+        start: int,
+        end: int,
+        load: Callable[[int], list[str]],
+        most: int,
+    ) -> list[str] | None:
+        """Ids `start` to `end` of a sorted list, from a kept prefix of it, or None when the page is
+        better read on its own. `load(n)` reads the list's first n ids.
+
+        The engine's cost of a sorted prefix grows with its length (~0.4 s for 50 ids, ~1.2 s for
+        2,500 at 100,000 claims), so a prefix is read twice as long as the page asked for, grows
+        by doubling as the pages after it are asked for, and is never longer than `most`; a page
+        far past it (a jump to page 40) is read directly."""
+        kept = self.peek(key, generation)
+        if kept is None or not kept.covers(end):
+            have = len(kept.ids) if kept is not None else 0
+            if end > most or end > max(2 * have, 2 * (end - start)):
+                return None
+        asked = min(most, 2 * end)
+        prefix: Prefix = self.get(
+            key, generation, lambda: Prefix(load(asked), asked), enough=lambda found: found.covers(end)
+        )
+        return prefix.ids[start:end]
+
 
 @dataclass(frozen=True)
 class Prefix:

@@ -1,15 +1,21 @@
 """Read models: what the store's queries return to the app and the CLI.
 
 They are looser than `kb.models` (extra keys allowed) because they mirror stored properties,
-which an older or newer writer may have added to.
+which an older or newer writer may have added to. Where a stored node is one model's own (a
+`Work`, an `Entity`, a `Flag` with its events) the model itself is returned (`kb.rows` reads
+it back). The statements that read a view project exactly its fields (`kb.cypher`), so a field
+added here is read with no other change.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kb.models import Atom, CitationStatus, ClaimKind, Flag, Grade, Work
 
 
 class View(BaseModel):
@@ -17,43 +23,44 @@ class View(BaseModel):
 
 
 class ClaimRow(View):
+    """A claim as stored: its own properties (`kb.models.Claim`, with its cues' fields beside them
+    and its atoms as JSON text), what the writer adds for lists, its grade, and whether an
+    editor flagged it. Every claim read from the graph reads these properties."""
+
     id: str
-    text: str
     source_id: str
-    citation_status: str
-    grade: str | None = None
-    score: float | None = None
-    overclaim: bool | None = None
-    flagged: bool | None = None
+    text: str
+    start: int
+    end: int
+    kind: ClaimKind = ClaimKind.EFFICACY
+    confidence: float = 0.5
+    citation_status: CitationStatus
     hedges: list[str] = Field(default_factory=list)
     boosters: list[str] = Field(default_factory=list)
     attribution: str | None = None
+    atoms_json: str = "[]"
     interventions: list[str] = Field(default_factory=list)
     outcomes: list[str] = Field(default_factory=list)
-    kind: str | None = None
-    confidence: float | None = None
-    start: int | None = None
-    end: int | None = None
     source_title: str | None = None
-    atoms_json: str | None = None
+    grade: Grade
+    score: float
+    overclaim: bool = False
+    rank: float
     reasons: list[str] = Field(default_factory=list)  # why the grade is what it is
-    rubric_version: str | None = None
+    rubric_version: str
+    flagged: bool = False
 
     @property
-    def grade_label(self) -> str:
-        return self.grade or "not graded"
-
-    @property
-    def atoms(self) -> list[dict[str, Any]]:
-        return json.loads(self.atoms_json) if self.atoms_json else []
+    def atoms(self) -> list[Atom]:
+        return [Atom.model_validate(a) for a in json.loads(self.atoms_json)]
 
 
 class ClaimFilter(BaseModel):
     """Every field optional; None means "any"."""
 
     source_id: str | None = None
-    status: str | None = None
-    grade: str | None = None
+    status: CitationStatus | None = None
+    grade: Grade | None = None
     search: str | None = None
     cue: str | None = None
     flagged: bool | None = None
@@ -62,7 +69,7 @@ class ClaimFilter(BaseModel):
     outcome: str | None = None
 
     def params(self) -> dict[str, Any]:
-        out = self.model_dump()
+        out = self.model_dump(mode="json")
         # Search is case-insensitive: stored search_text is lower case.
         out["search"] = self.search.strip().lower() or None if self.search else None
         return out
@@ -75,7 +82,18 @@ class ClaimPage(View):
     page_size: int
 
 
+class ClaimRef(View):
+    """Enough of a claim to name it and open it."""
+
+    id: str
+    text: str
+    source_id: str
+    citation_status: CitationStatus | None = None
+
+
 class SourceRow(View):
+    """An article version in a list."""
+
     id: str
     key: str
     locator: str | None = None
@@ -87,36 +105,88 @@ class SourceRow(View):
     cited_count: int | None = None
 
 
+class SourceRecord(SourceRow):
+    """One article version with its text (what every claim's span points into)."""
+
+    text: str = ""
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    content_type: str | None = None
+    content_hash: str | None = None
+
+
+class SourceVersion(View):
+    id: str
+    ingested_at: str | None = None
+    is_latest: bool | None = None
+    content_hash: str | None = None
+
+
 class SourceView(View):
-    source: dict[str, Any]
+    source: SourceRecord
     claims: list[ClaimRow]
-    versions: list[dict[str, Any]] = Field(default_factory=list)
+    versions: list[SourceVersion] = Field(default_factory=list)
+
+
+class CitationEdge(View):
+    """A CITES or CANDIDATE edge's own properties."""
+
+    id: str | None = None
+    provenance: str | None = None  # a `kb.models.Provenance` value
+    text: str | None = None  # the citation as written
+    accepted: bool = False  # a candidate an editor accepted
+    decided_by: str | None = None
+    decided_at: str | None = None
 
 
 class CitedWork(View):
-    kind: str  # "CITES" or "CANDIDATE"
-    edge: dict[str, Any]
-    work: dict[str, Any]
+    kind: Literal["CITES", "CANDIDATE"]
+    edge: CitationEdge
+    work: Work
 
 
-class FlagView(View):
-    flag: dict[str, Any]
-    history: list[dict[str, Any]]
+class PropositionRef(View):
+    id: str
+    text: str
+    effect: str | None = None
+
+
+class OtherClaim(View):
+    """A claim elsewhere that states the same proposition."""
+
+    claim_id: str
+    text: str
+    source_id: str
+    title: str | None = None  # its source's
 
 
 class PropositionView(View):
-    proposition: dict[str, Any]
-    others: list[dict[str, Any]]
+    proposition: PropositionRef
+    others: list[OtherClaim]
 
 
 class ClaimDetail(View):
     claim: ClaimRow
-    source: dict[str, Any]
-    assessment: dict[str, Any] | None = None
+    source: SourceRecord
     citations: list[CitedWork] = Field(default_factory=list)
     candidates: list[CitedWork] = Field(default_factory=list)
     propositions: list[PropositionView] = Field(default_factory=list)
-    flags: list[FlagView] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)  # each with its history, oldest event first
+
+
+class FlaggedClaim(View):
+    flag: Flag  # without its history
+    claim: ClaimRef
+
+
+class UnsupportedProposition(View):
+    """A proposition stated without a citation, with how many sources and claims state it so."""
+
+    id: str
+    text: str
+    sources: int
+    claims: int
 
 
 class GraphNode(View):
@@ -137,6 +207,11 @@ class Subgraph(View):
     nodes: list[GraphNode] = Field(default_factory=list)
     edges: list[GraphEdge] = Field(default_factory=list)
     truncated: bool = False
+
+
+def caption(props: Mapping[str, Any], fallback: str) -> str:
+    """What a node is called in a view: its title, name, text or key (the first it has)."""
+    return str(props.get("title") or props.get("name") or props.get("text") or props.get("key") or fallback)
 
 
 class Counts(View):

@@ -103,4 +103,4 @@ def _quiet_after_broken_pipe() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

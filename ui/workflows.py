@@ -1,8 +1,9 @@
 """What the CLI and the app both do: analyse inputs with `ingest`, write them through `kb`.
 
 `ingest` never talks to the database, and `kb` never imports `ingest`; the few steps that need
-both — ingest a batch, check one pasted article — live here, shared by `kb ingest` and the
-"Check an article" page.
+both — ingest a batch, check one pasted article, grade and resolve what the graph holds — live
+here, shared by `kb ingest` and the "Check an article" page. What became of each input is one
+`ItemReport`, whichever of them wrote it.
 """
 
 from __future__ import annotations
@@ -20,18 +21,63 @@ from ingest.fetch import Fetched, fetch
 from ingest.http import make_session
 from ingest.inputs import expand_inputs
 from ingest.mediatypes import DOCUMENT_TYPES, effective_type, type_for_suffix
-from ingest.pipeline import BatchReport, ItemReport, analyse_inputs, analyse_within, report_for
+from ingest.pipeline import analyse_inputs, analyse_within
 from ingest.resolve import Endpoints
 from kb.errors import KBError
-from kb.models import Claim, Document
+from kb.models import CitationStatus, Claim, Document, WorkStatus
 from kb.settings import Settings
 from kb.store import GraphStore
 
-StageCallback = Callable[[str, str], None]
+StageCallback = Callable[[str, str], None]  # (stage, what it is doing), for the app's progress lines
 
 
 PARALLEL_FROM = 16  # inputs from which a batch is analysed in several processes
 WRITE_BATCH = 20  # documents written per transaction
+
+
+@dataclass
+class ItemReport:
+    """What became of one input: the document written (or found already there) and its claims'
+    citation statuses, or the one line that says why it failed."""
+
+    locator: str
+    source_id: str | None = None
+    created: bool = False  # False when this exact version was already in the graph
+    claims: int = 0
+    cited: int = 0
+    vague: int = 0
+    missing: int = 0
+    error: str | None = None
+    warning: str | None = None  # stored, but cut (`Analysis.cut`)
+
+    def written(self, doc: Document, created: bool) -> None:
+        """Fill in what writing `doc` did."""
+        statuses = [c.citation_status for c in doc.claims]
+        self.source_id, self.created, self.claims = doc.source.id, created, len(statuses)
+        self.cited = statuses.count(CitationStatus.CITED)
+        self.vague = statuses.count(CitationStatus.VAGUE)
+        self.missing = statuses.count(CitationStatus.MISSING)
+
+
+@dataclass
+class BatchReport:
+    items: list[ItemReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ItemReport]:
+        return [i for i in self.items if i.error]
+
+    def totals(self) -> dict[str, int]:
+        ok = [i for i in self.items if not i.error]
+        return {
+            "documents": len(ok),
+            "new": sum(i.created for i in ok),
+            "failed": len(self.failed),
+            "claims": sum(i.claims for i in ok),
+            "cited": sum(i.cited for i in ok),
+            "vague": sum(i.vague for i in ok),
+            "missing": sum(i.missing for i in ok),
+        }
 
 
 def default_workers(inputs: int) -> int:
@@ -117,7 +163,7 @@ def _write_all(store: GraphStore, pending: list[tuple[ItemReport, Document]]) ->
                 results.append(False)
     for (item, doc), created in zip(pending, results, strict=True):
         if not item.error:
-            _fill(item, report_for(item.locator, doc, created))
+            item.written(doc, created)
     return [item for item, _ in pending]
 
 
@@ -125,22 +171,6 @@ def _item_error(locator: str, error: Exception) -> str:
     """One line for an item: a library error as it is, anything else named as unexpected."""
     what = str(error) if isinstance(error, KBError) else f"unexpected error: {type(error).__name__}: {error}"
     return one_line(f"{locator}: {what}")
-
-
-def _fill(item: ItemReport, done: ItemReport) -> None:
-    for name in ("source_id", "created", "claims", "cited", "vague", "missing"):
-        setattr(item, name, getattr(done, name))
-
-
-@dataclass
-class CheckResult:
-    source_id: str
-    created: bool
-    claims: int
-    cited: int
-    vague: int
-    missing: int
-    errors: list[str] = field(default_factory=list)
 
 
 def _pasted(text: str) -> Fetched:
@@ -166,7 +196,7 @@ def check_article(
     data: bytes | None = None,
     filename: str | None = None,
     on_stage: StageCallback | None = None,
-) -> CheckResult:
+) -> ItemReport:
     """Analyse one article from pasted text, a URL or an uploaded file, and store it."""
     say = on_stage or (lambda stage, message: None)
     if url:
@@ -186,17 +216,9 @@ def check_article(
     say("resolve", "looking up cited works" if not settings.offline else "offline: works stay unresolved")
     doc = evidence.complete(doc, settings, offline=settings.offline)
     say("grade", "grading the evidence for each claim")
-    created = store.write_document(doc).created
-    counts = report_for(fetched.url, doc, created)
-    return CheckResult(
-        source_id=doc.source.id,
-        created=created,
-        claims=counts.claims,
-        cited=counts.cited,
-        vague=counts.vague,
-        missing=counts.missing,
-        errors=[analysis.cut] if analysis.cut else [],
-    )
+    report = ItemReport(locator=fetched.url, warning=analysis.cut)
+    report.written(doc, store.write_document(doc).created)
+    return report
 
 
 # --- evidence over the whole graph ---------------------------------------------------------------
@@ -246,7 +268,7 @@ def resolve_pending(
     endpoints: Endpoints | None = None,
 ) -> ResolveReport:
     """Look up every pending work in the graph, a batch at a time (safe to stop and run again)."""
-    statuses = ["pending", "unresolved"] if retry_unresolved else ["pending"]
+    statuses = [WorkStatus.PENDING, WorkStatus.UNRESOLVED] if retry_unresolved else [WorkStatus.PENDING]
     report = ResolveReport()
     bar = tqdm(unit="work", disable=not progress, leave=False)
     after = ""
@@ -257,8 +279,8 @@ def resolve_pending(
             done = evidence.resolve(works, settings, session=session, endpoints=endpoints)
             store.update_works(done)  # each batch is saved before the next: an interrupted run resumes
             report.looked_up += len(done)
-            report.resolved += sum(w.status == "resolved" for w in done)
-            report.unresolved += sum(w.status == "unresolved" for w in done)
+            report.resolved += sum(w.status is WorkStatus.RESOLVED for w in done)
+            report.unresolved += sum(w.status is WorkStatus.UNRESOLVED for w in done)
             report.regraded += regrade(store, store.claims_citing([w.id for w in done]))
             bar.update(len(done))
     finally:

@@ -18,7 +18,7 @@ from ingest.resolve.base import Lookup
 from ingest.resolve.errors import MalformedResponse
 from ingest.resolve.records import Record
 from ingest.resolve.text import as_int, clean
-from kb.grading import Design
+from kb.models import Design
 
 __all__ = ["fetch_study", "parse_study", "stated_design", "trial_phase"]
 

@@ -45,7 +45,7 @@ class Record(BaseModel):
     publication_types: list[str] = Field(default_factory=list)  # PubMed's list
     mesh: list[str] = Field(default_factory=list)
     type_label: str | None = None  # the service's own type: "journal-article", "review", "letter"
-    stated_design: str | None = None  # a registry's declared design (kb.grading.Design value)
+    stated_design: str | None = None  # a registry's declared design (a kb.models.Design value)
     human: bool | None = None
     sample_size: int | None = None
     retracted: bool | None = None

@@ -48,8 +48,7 @@ from ingest.resolve.match import (
 )
 from ingest.resolve.ratelimit import RateLimiter
 from ingest.resolve.records import Record, merge
-from kb.grading import Design
-from kb.models import Work, WorkStatus
+from kb.models import Design, Work, WorkStatus
 from kb.settings import Settings
 
 __all__ = ["classify_resolved", "lookup_route", "resolve_work", "resolve_works"]
@@ -383,7 +382,7 @@ def classify_resolved(
     unknown = found.design is Design.UNKNOWN and work.status is not WorkStatus.RESOLVED
     return work.model_copy(
         update={
-            "design": None if unknown else found.design.value,
+            "design": None if unknown else found.design,
             "sample_size": found.sample_size,
             "human": found.human,
             "retracted": found.retracted,

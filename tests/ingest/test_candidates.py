@@ -17,8 +17,8 @@ from ingest.resolve import (
     candidate_query,
     find_candidates,
 )
-from kb.grading import Design, WorkEvidence, grade_claim
-from kb.models import Atom, Claim, Grade, Provenance, WorkStatus
+from kb.grading import WorkEvidence, grade_claim
+from kb.models import Atom, Claim, Design, Grade, Provenance, WorkStatus
 from kb.settings import Settings
 
 

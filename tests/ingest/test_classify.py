@@ -10,8 +10,7 @@ from fixture_server import fixture
 from ingest.classify import classify, directness, is_human, same_site, sample_size
 from ingest.directness import expand
 from ingest.resolve import pubmed
-from kb.grading import Design
-from kb.models import Atom, Work, WorkStatus
+from kb.models import Atom, Design, Work, WorkStatus
 
 
 def _work(**fields: Any) -> Work:

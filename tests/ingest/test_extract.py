@@ -14,7 +14,7 @@ from ingest.decoding import clean_text, decode_text
 from ingest.errors import DecodeError, EmptyDocument, NoTextLayer, UnsupportedContent
 from ingest.extract import Extracted, Link, extract
 from ingest.extract_html import _trafilatura_xml
-from ingest.links import Link as SharedLink
+from ingest.hyperlinks import Link as SharedLink
 from ingest.textrender import HTML_VOCABULARY, render
 
 HTML_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "html"

@@ -10,7 +10,7 @@ from fixture_server import FixtureServer, fake_services, fixture, lookup_setting
 
 from ingest.resolve import clinicaltrials
 from ingest.resolve.errors import MalformedResponse
-from kb.grading import Design
+from kb.models import Design
 
 
 def _study(nct: str) -> dict[str, object]:

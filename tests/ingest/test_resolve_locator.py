@@ -14,8 +14,7 @@ from ingest.http import make_session
 from ingest.pipeline import analyse
 from ingest.resolve import Endpoints, RateLimiter, resolve_work
 from ingest.resolve.resolver import lookup_route
-from kb.grading import Design
-from kb.models import Work, WorkStatus
+from kb.models import Design, Work, WorkStatus
 
 
 @pytest.fixture

@@ -23,8 +23,7 @@ from fixture_server import (
 
 from ingest.http import make_session
 from ingest.resolve import Endpoints, RateLimiter, resolve_work, resolve_works
-from kb.grading import Design
-from kb.models import Work, WorkStatus
+from kb.models import Design, Work, WorkStatus
 from kb.settings import Settings
 
 

@@ -1,4 +1,4 @@
-"""The console's lexer (kb/console.py) beside Neo4j's own.
+"""The console's lexer (kb/console_guard.py) beside Neo4j's own.
 
 The lexical check is the console's second lock (the engine's read-only login is the first), and a
 lexer that ends a comment or a string where the engine does not can hide a clause from it. Here
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.console import ADMIN_WORDS, WRITE_WORDS, check_read_only, tokenize
+from kb.console_guard import ADMIN_WORDS, WRITE_WORDS, check_read_only, tokenize
 from kb.errors import QueryRefused
 
 LINT_DIR = Path(__file__).resolve().parents[1] / "cypher_lint"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from kb.grading import RUBRIC_VERSION, Directness, Stance, WorkEvidence, grade_claim, rubric
 from kb.models import Atom, CitationStatus, Claim, Cues, Grade, Work, WorkStatus
@@ -247,13 +248,15 @@ def test_the_best_supporting_work_sets_the_grade() -> None:
     assert grade_claim(claim(), works).grade == grade_at(max(start("case_report"), start("cohort")))
 
 
-def test_unknown_design_vocabulary_falls_back_to_unknown() -> None:
-    got = grade_claim(claim(), [cited(work("horoscope"))])
+def test_a_design_outside_the_vocabulary_is_refused_and_no_design_is_unknown() -> None:
+    with pytest.raises(ValidationError, match="design"):
+        work("horoscope")
+    got = grade_claim(claim(), [cited(work("rct").model_copy(update={"design": None}))])
     assert got.grade == grade_at(start("unknown"))
 
 
 def test_every_design_has_a_start_and_a_label() -> None:
-    from kb.grading import Design
+    from kb.models import Design
 
     assert set(R["design_start"]) == {d.value for d in Design} == set(R["design_labels"])
     assert all(grade in LEVELS for grade in R["design_start"].values())

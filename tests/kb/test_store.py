@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from factories import make_document
 
-from kb import cypher
+from kb import console_runner, cypher, write_plan
 from kb.errors import NotFound, QueryRefused, StoreError
 from kb.models import Assessment, FlagStatus, Grade
+from kb.settings import Settings
 from kb.store import GraphStore
 from kb.views import ClaimFilter
 
@@ -28,18 +33,18 @@ def test_round_trip_of_a_document(store: GraphStore) -> None:
     assert counts.nodes["Work"] == 1
 
     view = store.get_source(doc.source.id)
-    assert view.source["text"] == doc.source.text
+    assert view.source.text == doc.source.text
     assert [c.id for c in view.claims] == [c.id for c in doc.claims]
     for row, claim in zip(view.claims, doc.claims, strict=True):
         assert (row.start, row.end, row.text) == (claim.start, claim.end, claim.text)
         assert doc.source.text[row.start : row.end] == row.text
-        assert row.atoms == [a.model_dump() for a in claim.atoms]
+        assert row.atoms == claim.atoms
 
     detail = store.get_claim(doc.claims[1].id)
     assert detail.claim.citation_status == "cited"
-    assert [c.work["doi"] for c in detail.citations] == ["10.5555/kb.test.001"]
-    assert detail.citations[0].edge["provenance"] == "numbered_marker"
-    assert detail.propositions[0].proposition["text"] == "zorblax therapy reduces brain fog"
+    assert [c.work.doi for c in detail.citations] == ["10.5555/kb.test.001"]
+    assert detail.citations[0].edge.provenance == "numbered_marker"
+    assert detail.propositions[0].proposition.text == "zorblax therapy reduces brain fog"
 
 
 def test_reingesting_the_same_document_creates_nothing(store: GraphStore) -> None:
@@ -60,29 +65,29 @@ def test_changed_page_becomes_a_new_version_and_the_old_one_is_kept(store: Graph
     assert {s.id for s in sources} == {old.source.id, new.source.id}
     assert {s.id for s in store.list_sources()} == {new.source.id}
     versions = store.get_source(new.source.id).versions
-    assert [v["id"] for v in versions] == [new.source.id, old.source.id]
+    assert [v.id for v in versions] == [new.source.id, old.source.id]
     sup = store.run_console("MATCH (n:Source)-[:SUPERSEDES]->(o:Source) RETURN n.id AS new, o.id AS old")
     assert sup.rows == [[new.source.id, old.source.id]]
     # propositions are shared: the same three, now stated by two sources
     assert store.counts().nodes["Proposition"] == 3
 
 
-class FailingStore(GraphStore):
-    """Fails after some statements of the document transaction have run."""
+def test_failure_in_the_middle_of_a_document_leaves_nothing(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = write_plan.batch_statements
 
-    def _write_document_tx(self, tx, doc):  # type: ignore[no-untyped-def]
-        from kb.store import document_statements
-
-        for i, (statement, params) in enumerate(document_statements(doc)):
+    def failing(*args: Any, **kwargs: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The plan's statements, and a failure after four of them have run."""
+        for i, statement in enumerate(plan(*args, **kwargs)):
             if i == 4:
                 raise RuntimeError("injected failure in the middle of the document")
-            tx.run(statement, params).consume()
+            yield statement
 
-
-def test_failure_in_the_middle_of_a_document_leaves_nothing(store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
-    failing = FailingStore(store._driver, store._database, where=store.where, settings=settings)
+    monkeypatch.setattr(write_plan, "batch_statements", failing)
     with pytest.raises(RuntimeError, match="injected"):
-        failing.write_document(make_document())
+        store.write_document(make_document())
+    monkeypatch.undo()
     assert all(n == 0 for n in store.counts().nodes.values())
     # and the same document then goes in whole
     assert store.write_document(make_document()).created
@@ -95,7 +100,7 @@ def test_uncited_claims_are_one_match(store: GraphStore) -> None:
     rows = store.run_console("MATCH (c:Uncited) RETURN c.id AS id ORDER BY id").rows
     expected = sorted(c.id for c in doc.claims if c.citation_status != "cited")
     assert [r[0] for r in rows] == expected
-    assert {r["id"] for r in store.uncited_claims()} == set(expected)
+    assert {r.id for r in store.uncited_claims()} == set(expected)
 
 
 def test_claim_list_filters_and_paging(store: GraphStore) -> None:
@@ -106,7 +111,7 @@ def test_claim_list_filters_and_paging(store: GraphStore) -> None:
     assert store.list_claims(ClaimFilter(cue="may")).total == 1
     assert store.list_claims(ClaimFilter(intervention="zorblax therapy")).total == 3
     assert store.list_claims(ClaimFilter(outcome="sleep")).total == 1
-    assert store.list_claims(ClaimFilter(grade="not graded")).total == 3
+    assert store.list_claims(ClaimFilter(grade=Grade.NONE)).total == 2
     page0 = store.list_claims(page=0, page_size=2)
     page1 = store.list_claims(page=1, page_size=2)
     assert len(page0.rows) == 2 and len(page1.rows) == 1
@@ -118,24 +123,28 @@ def test_claim_list_filters_and_paging(store: GraphStore) -> None:
 def test_assessments_are_stored_with_reasons_and_rubric_version(store: GraphStore) -> None:
     doc = make_document()
     store.write_document(doc)
+    assert store.counts().claims_by_grade == {"none": 2, "very low": 1}
     store.write_assessments(
         [
             Assessment(
                 claim_id=doc.claims[0].id,
-                grade=Grade.NONE,
-                score=0.0,
-                reasons=["no citation"],
+                grade=Grade.LOW,
+                score=0.5,
+                reasons=["a made-up reason"],
                 rubric_version="test-1",
                 overclaim=True,
             )
         ]
     )
-    detail = store.get_claim(doc.claims[0].id)
-    assert detail.assessment is not None
-    assert detail.assessment["reasons"] == ["no citation"]
-    assert detail.assessment["rubric_version"] == "test-1"
-    assert detail.claim.grade == "none" and detail.claim.overclaim
-    assert store.counts().claims_by_grade == {"none": 1, "not graded": 2}
+    claim = store.get_claim(doc.claims[0].id).claim
+    assert (claim.grade, claim.score, claim.overclaim, claim.rank) == (Grade.LOW, 0.5, True, 0.0)
+    assert (claim.reasons, claim.rubric_version) == (["a made-up reason"], "test-1")
+    node = store.run_console(
+        "MATCH (:Claim {id: $id})-[:ASSESSED]->(a:Assessment) RETURN a.grade, a.reasons, a.rubric_version",
+        {"id": claim.id},
+    )
+    assert node.rows == [["low", ["a made-up reason"], "test-1"]]  # graded again in place
+    assert store.counts().claims_by_grade == {"low": 1, "none": 1, "very low": 1}
 
 
 def test_flags_keep_their_history(store: GraphStore) -> None:
@@ -150,10 +159,10 @@ def test_flags_keep_their_history(store: GraphStore) -> None:
     store.update_flag(flag.id, status=FlagStatus.RESOLVED, by="editor-b", note="page corrected")
     detail = store.get_claim(claim_id)
     assert not detail.claim.flagged
-    [view] = detail.flags
-    assert view.flag["status"] == "resolved"
-    assert [(e["status"], e["by"]) for e in view.history] == [("open", "editor-a"), ("resolved", "editor-b")]
-    assert store.list_flags(status="resolved")[0]["flag"]["id"] == flag.id
+    [found] = detail.flags
+    assert found.status is FlagStatus.RESOLVED
+    assert [(e.status, e.by) for e in found.history] == [("open", "editor-a"), ("resolved", "editor-b")]
+    assert store.list_flags(status=FlagStatus.RESOLVED)[0].flag.id == flag.id
 
 
 def test_flagging_an_unknown_claim_is_not_found(store: GraphStore) -> None:
@@ -199,18 +208,20 @@ def test_console_refuses_writes_and_the_graph_is_unchanged(store: GraphStore, qu
     assert store.counts() == before
 
 
-def test_console_rolls_back_whatever_slips_past_the_guard(store: GraphStore) -> None:
-    """Defence in depth: even a write run through the console's transaction is never committed."""
+def test_console_rolls_back_whatever_slips_past_the_guard(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: a write that slips past the lexical check is refused by the console's
+    login, or rolled back; never committed."""
     store.write_document(make_document())
-    before = store.counts()
-    with store._driver.session(database=store._database) as session:
-        tx = session.begin_transaction()
-        tx.run("CREATE (:Claim {id: 'clm_sneaky'})").consume()
-        tx.rollback()
-    assert store.counts() == before
+    before = store.node_counts()
+    monkeypatch.setattr(console_runner, "check_read_only", lambda query: None)
+    with contextlib.suppress(StoreError):
+        store.run_console("CREATE (:Claim {id: 'clm_sneaky'}) RETURN 1")
+    assert store.node_counts() == before
 
 
-def test_console_limits_rows_and_returns_graphs(store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
+def test_console_limits_rows_and_returns_graphs(store: GraphStore, settings: Settings) -> None:
     store.write_document(make_document())
     result = store.run_console("UNWIND range(1, $n) AS i RETURN i", {"n": settings.console_row_limit + 50})
     assert len(result.rows) == settings.console_row_limit and result.truncated
@@ -220,7 +231,7 @@ def test_console_limits_rows_and_returns_graphs(store: GraphStore, settings) -> 
         store.run_console("MATCH (n RETURN n")  # syntax error: a message, not a crash
 
 
-def test_console_cuts_off_long_queries(store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
+def test_console_cuts_off_long_queries(store: GraphStore, settings: Settings) -> None:
     slow = settings.model_copy(update={"console_timeout": 0.2})
     cut = store.with_settings(slow)
     with pytest.raises(QueryRefused, match="cut off"):
@@ -239,12 +250,11 @@ def test_check_is_clean_after_ingest_and_names_broken_invariants(store: GraphSto
     doc = make_document()
     store.write_document(doc)
     assert store.check() == {}
-    with store._driver.session(database=store._database) as session:
-        # break two invariants behind the store's back
-        session.execute_write(
-            lambda tx: tx.run("MATCH (c:Claim {id: $id}) SET c.end = 99999", id=doc.claims[0].id).consume()
-        )
-        session.execute_write(lambda tx: tx.run("CREATE (:Proposition {id: 'prp_orphan'})").consume())
+    # break two invariants behind the store's back
+    store.write(
+        lambda tx: tx.run("MATCH (c:Claim {id: $id}) SET c.end = 99999", id=doc.claims[0].id).consume()
+    )
+    store.write(lambda tx: tx.run("CREATE (:Proposition {id: 'prp_orphan'})").consume())
     problems = store.check()
     assert problems["claim span outside its source text"] == [doc.claims[0].id]
     assert problems["proposition without a claim"] == ["prp_orphan"]

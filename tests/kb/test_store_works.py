@@ -32,7 +32,8 @@ def test_a_written_work_keeps_its_abstract_locator_phase_and_status(store: Graph
     store.write_document(doc)
     [cited] = store.get_claim(doc.claims[1].id).citations
     got = {
-        k: cited.work.get(k) for k in ("volume", "issue", "pages", "abstract", "trial_phase", "trial_status")
+        k: getattr(cited.work, k)
+        for k in ("volume", "issue", "pages", "abstract", "trial_phase", "trial_status")
     }
     assert got == {
         "volume": "7",
@@ -47,10 +48,10 @@ def test_a_written_work_keeps_its_abstract_locator_phase_and_status(store: Graph
 def test_updating_a_pending_work_writes_and_reads_the_new_fields(store: GraphStore) -> None:
     doc = make_document()
     store.write_document(doc)
-    [pending] = store.works_by_status(["pending"])
+    [pending] = store.works_by_status([WorkStatus.PENDING])
     store.update_works([_resolved(pending)])
-    [back] = store.works_by_status(["resolved"])
+    [back] = store.works_by_status([WorkStatus.RESOLVED])
     assert back == _resolved(pending)
     store.update_works([back.model_copy(update={"trial_status": "completed", "abstract": None})])
-    [again] = store.works_by_status(["resolved"])
+    [again] = store.works_by_status([WorkStatus.RESOLVED])
     assert again.trial_status == "completed" and again.abstract is None  # a cleared field is cleared

@@ -18,10 +18,11 @@ from rel_helpers import GOOD_ARTICLE, REPO, error_lines, kb_env, run_kb, summary
 
 from ingest import evidence
 from ingest.errors import IngestError
-from ingest.pipeline import ItemReport, analyse_inputs
+from ingest.pipeline import analyse_inputs
 from kb.settings import Settings
 from kb.store import GraphStore
 from ui import workflows
+from ui.workflows import ItemReport
 
 CLAIM = "Studies show that zorblax drops reduce brain fog in adults."
 

@@ -12,7 +12,8 @@ import pytest
 
 from benchmarks import synthetic
 from kb.errors import StoreError
-from kb.store import ROWS_PER_STATEMENT, GraphStore, document_statements
+from kb.store import GraphStore
+from kb.write_plan import ROWS_PER_STATEMENT, document_statements
 
 CLAIMS = 5000  # 3,000 already failed with the engine's largest default heap (2g)
 

@@ -28,31 +28,30 @@ def tight_store(fresh_home: Path, monkeypatch: pytest.MonkeyPatch) -> GraphStore
     # ARCADEDB_JVM_ARGS reaches the engine's JVM: the engine inherits this process's environment
     monkeypatch.setenv("ARCADEDB_JVM_ARGS", f"-Darcadedb.queryMaxHeapRAM={BUDGET_MB}")
     store = GraphStore.connect(Settings(home=fresh_home))  # starts this home's engine
-    with store._driver.session(database=store._database) as session:
-        for first in range(0, CLAIMS, 2000):
-            session.execute_write(
-                lambda tx, first=first: tx.run(
-                    "UNWIND range($first, $first + 1999) AS i "
-                    "CREATE (:Claim:Uncited {id: 'clm_bulk' + toString(i), text: 'x', start: 0, end: 1})",
-                    first=first,
-                ).consume()
-            )
-        # two broken invariants the grouping checks exist for
-        session.execute_write(
-            lambda tx: tx.run(
-                "CREATE (a:Source {id: 'src_a', key: 'k', is_latest: true, text: 'x', claim_count: 1}),"
-                " (b:Source {id: 'src_b', key: 'k', is_latest: true, text: 'x', claim_count: 1})"
-                " WITH a, b MATCH (c:Claim {id: 'clm_bulk7'})"
-                " CREATE (a)-[:HAS_CLAIM]->(c), (b)-[:HAS_CLAIM]->(c)"
+    for first in range(0, CLAIMS, 2000):
+        store.write(
+            lambda tx, first=first: tx.run(
+                "UNWIND range($first, $first + 1999) AS i "
+                "CREATE (:Claim:Uncited {id: 'clm_bulk' + toString(i), text: 'x', start: 0, end: 1})",
+                first=first,
             ).consume()
         )
+    # two broken invariants the grouping checks exist for
+    store.write(
+        lambda tx: tx.run(
+            "CREATE (a:Source {id: 'src_a', key: 'k', is_latest: true, text: 'x', claim_count: 1}),"
+            " (b:Source {id: 'src_b', key: 'k', is_latest: true, text: 'x', claim_count: 1})"
+            " WITH a, b MATCH (c:Claim {id: 'clm_bulk7'})"
+            " CREATE (a)-[:HAS_CLAIM]->(c), (b)-[:HAS_CLAIM]->(c)"
+        ).consume()
+    )
     return store
 
 
 def test_check_works_where_grouping_every_claim_is_refused(tight_store: GraphStore, fresh_home: Path) -> None:
     with tight_store as store:
         with pytest.raises(StoreError, match="heap budget"):
-            store._read(GROUP_EVERY_CLAIM)  # the control: this graph is past the budget
+            store.read(GROUP_EVERY_CLAIM)  # the control: this graph is past the budget
         problems = store.check(limit=5)
     assert problems["claim in more than one source"] == ["clm_bulk7"]
     assert problems["article with more than one latest version"] == ["k"]

@@ -2,7 +2,7 @@
 duplicate nothing.
 
 The embedded engine is optimistic: of two transactions that touch the same record, the later
-one fails (a constraint or transient error) and the store runs it again (`GraphStore._write`).
+one fails (a constraint or transient error) and the store runs it again (`GraphStore.write`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from rel_helpers import REPO, error_lines, kb_env, start_kb, summary, wait_until
 from kb.errors import StoreError
 from kb.models import Document, FlagStatus
 from kb.settings import Settings
-from kb.store import WRITE_ATTEMPTS, GraphStore
+from kb.store import GraphStore
+from kb.transactions import WRITE_ATTEMPTS
 
 LABELS = ("Source", "Claim", "Entity", "Proposition", "Work", "Assessment")
 EDITORS = 6
@@ -112,7 +113,7 @@ def test_a_lasting_conflict_is_retried_then_reported(store: GraphStore) -> None:
         tx.run("CREATE (:Work {id: 'wrk_twice'}) CREATE (:Work {id: 'wrk_twice'})").consume()
 
     with pytest.raises(StoreError, match="refused"):
-        store._write(duplicate)
+        store.write(duplicate)
     assert len(attempts) == WRITE_ATTEMPTS
     assert store.counts().nodes["Work"] == 0
 
@@ -125,7 +126,7 @@ def test_an_error_that_is_not_a_conflict_is_not_retried(store: GraphStore) -> No
         tx.run("MATCH (n RETURN n").consume()
 
     with pytest.raises(StoreError):
-        store._write(broken)
+        store.write(broken)
     assert len(attempts) == 1
 
 
@@ -141,8 +142,8 @@ def _flagged_doc(store: GraphStore) -> tuple[Document, str]:
 def _history_is_whole(store: GraphStore, claim_id: str, flags: int, events_each: int) -> None:
     detail = store.get_claim(claim_id)
     assert len(detail.flags) == flags
-    for view in detail.flags:
-        assert len(view.history) == events_each, view.flag["id"]
+    for flag in detail.flags:
+        assert len(flag.history) == events_each, flag.id
     nodes = store.counts().nodes
     assert (nodes["Flag"], nodes["FlagEvent"]) == (flags, flags * events_each)
     assert store.check() == {}
@@ -225,7 +226,7 @@ def test_two_flags_resolved_at_once_leave_the_claim_unflagged(store: GraphStore,
     barrier = threading.Barrier(2)
 
     class Interleaved(GraphStore):
-        def _write(self, work: Callable[[Any], Any]) -> Any:
+        def write(self, work: Callable[[Any], Any]) -> Any:
             tries = 0
 
             def paused(tx: Any) -> Any:
@@ -236,9 +237,9 @@ def test_two_flags_resolved_at_once_leave_the_claim_unflagged(store: GraphStore,
                     barrier.wait(timeout=10)  # the first try commits only once both have run
                 return result
 
-            return super()._write(paused)
+            return super().write(paused)
 
-    racing = Interleaved(store._driver, store._database, where=store.where, settings=settings)
+    racing = Interleaved(store.graph, settings=settings)
     _at_once(2, lambda i: racing.update_flag(flags[i].id, status=FlagStatus.DISMISSED, by="x"))
-    assert [f.flag["status"] for f in store.get_claim(claim_id).flags] == ["dismissed", "dismissed"]
+    assert [f.status for f in store.get_claim(claim_id).flags] == ["dismissed", "dismissed"]
     assert not store.get_claim(claim_id).claim.flagged

@@ -5,7 +5,7 @@ apoc procedure, a writing subquery, FOREACH, LOAD CSV), checks the rollback, the
 UNWIND and the time limit. Here: write and admin procedures under `CALL db.`/`dbms.`, keywords
 in every case and spacing, keywords hidden next to comments and strings (refused) and harmless
 ones inside them (allowed), queries that return millions of rows or run for ever, and the
-administration commands and back-quoted procedure names (refused by kb/console.py).
+administration commands and back-quoted procedure names (refused by kb/console_guard.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_errors
 
 from kb import engine
-from kb.console import MAX_QUERY_CHARS, check_read_only
+from kb.console_guard import MAX_QUERY_CHARS, check_read_only
 from kb.errors import QueryRefused
 from kb.settings import Settings
 from kb.store import GraphStore

@@ -22,9 +22,10 @@ import pytest
 from rel_helpers import error_lines, kill_group, run_kb, start_kb, stderr_lines, summary, wait_until
 
 from kb import cypher, engine
+from kb.drivers import engine_answers
 from kb.errors import StoreError
 from kb.settings import Settings
-from kb.store import GraphStore, engine_answers
+from kb.store import GraphStore
 
 TIMEOUT = 2.0  # KB_GRAPH_TIMEOUT of every test here
 QUICK = {"KB_GRAPH_TIMEOUT": str(TIMEOUT), "KB_ENGINE_STOP_TIMEOUT": "5"}
@@ -86,7 +87,7 @@ def test_every_request_to_a_hung_engine_gives_up_in_time(fresh_home: Path) -> No
 
     try:
         assert store.counts().nodes["Claim"] == 0
-        attempt("write stopped mid-transaction", lambda: store._write(write_then_hang))
+        attempt("write stopped mid-transaction", lambda: store.write(write_then_hang))
         attempt("read at once after", store.counts)  # fails at once: no second wait
         time.sleep(TIMEOUT)
         attempt("read after the pause", store.counts)

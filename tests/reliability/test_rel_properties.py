@@ -20,8 +20,8 @@ from ingest.claims import RuleClaimDetector
 from ingest.decoding import clean_text, decode_text
 from ingest.errors import IngestError, one_line
 from ingest.extract import extract
+from ingest.hyperlinks import Link
 from ingest.linking import link_citations, to_records
-from ingest.links import Link
 from ingest.mediatypes import effective_type
 from ingest.pipeline import analyse
 from ingest.references import find_reference_section

@@ -16,13 +16,11 @@ import click
 from ui.commands import ui_cmds
 
 REPO = Path(__file__).resolve().parents[2]
-REGISTER = "from ui.cli import cli; from ui.commands import ui_cmds; ui_cmds.register(cli); cli()"
+KB = [sys.executable, "-m", "ui.cli"]
 
 
 def test_command_and_options_have_help() -> None:
-    group = click.Group()
-    ui_cmds.register(group)
-    cmd = group.commands["ui"]
+    cmd = ui_cmds.ui_cmd
     assert (cmd.help or "").strip()
     options = [p for p in cmd.params if isinstance(p, click.Option)]
     assert {o.name for o in options} == {"port", "host", "headless"}
@@ -44,7 +42,7 @@ def test_unreachable_graph_is_one_line_and_the_app_is_not_started(tmp_path: Path
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KB_"))}
     env.update({"KB_HOME": str(tmp_path), "NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "pw"})
     result = subprocess.run(
-        [sys.executable, "-c", REGISTER, "ui", "--no-browser", "--port", "9"],
+        [*KB, "ui", "--no-browser", "--port", "9"],
         capture_output=True,
         text=True,
         env=env,
@@ -190,7 +188,7 @@ def test_opens_the_browser_once_the_app_answers_and_leaves_no_defunct_opener(
     out = tmp_path / "out.log"
     with out.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-c", REGISTER, "ui", "--port", str(port)],
+            [*KB, "ui", "--port", str(port)],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -10,10 +10,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kb.console import check_read_only
-from kb.views import ClaimRow, GraphEdge, GraphNode, Subgraph
-from ui.components import badges, console, export, graph, palette
-from ui.components.claims import is_overclaim, problems, summarize
+from kb.console_guard import check_read_only
+from kb.models import Flag, FlagReason, FlagStatus, Work
+from kb.views import ClaimRef, ClaimRow, FlaggedClaim, GraphEdge, GraphNode, SourceRecord, Subgraph
+from ui.components import badges, console_cells, cytoscape, downloads, palette
+from ui.components.claim_summary import problems, suggested_reason, summarize
 from ui.components.highlight import context_html, highlight_html, numbered
 from ui.components.safe import (
     doi_url,
@@ -32,9 +33,24 @@ from ui.components.titles import display_title
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))"
 
 
-def row(cid: str, start: int | None, end: int | None, text: str = "t", **kw: object) -> ClaimRow:
-    fields: dict[str, object] = {"citation_status": "missing", **kw}
-    return ClaimRow(id=cid, text=text, source_id="src_1", start=start, end=end, **fields)
+def row(cid: str, start: int, end: int, text: str = "t", **kw: object) -> ClaimRow:
+    """A claim row, graded "none" unless `kw` says otherwise."""
+    fields: dict[str, object] = {"citation_status": "missing", "grade": "none", "score": 0.0, "rank": 0.0}
+    fields |= {"rubric_version": "test-1", **kw}
+    return ClaimRow.model_validate(
+        {"id": cid, "text": text, "source_id": "src_1", "start": start, "end": end, **fields}
+    )
+
+
+def source(**kw: str | None) -> SourceRecord:
+    return SourceRecord.model_validate({"id": "src_1", "key": "file:page.txt", **kw})
+
+
+def flagged(
+    claim_id: str, status: FlagStatus, reason: FlagReason = FlagReason.UNCITED, note: str = ""
+) -> FlaggedClaim:
+    flag = Flag(claim_id=claim_id, reason=reason, created_by="ed", note=note, status=status)
+    return FlaggedClaim(flag=flag, claim=ClaimRef(id=claim_id, text="t", source_id="src_1"))
 
 
 # --- safe ------------------------------------------------------------------------------------
@@ -72,10 +88,12 @@ def test_identifier_links_only_from_valid_identifiers() -> None:
         trial_url("NCT01234567") == "https://clinicaltrials.gov/study/NCT01234567"
         and trial_url("NCT1") is None
     )
-    links = work_links({"doi": "10.5555/x", "pmid": "912345678", "url": "https://x.org/paper"})
+    links = work_links(
+        Work(key="doi:10.5555/x", doi="10.5555/x", pmid="912345678", url="https://x.org/paper")
+    )
     assert [label for label, _ in links] == ["DOI 10.5555/x", "PubMed 912345678"]
-    assert work_links({"url": "javascript:alert(1)"}) == []
-    assert work_links({"url": "https://x.org/p"}) == [("web page", "https://x.org/p")]
+    assert work_links(Work(key="url:x", url="javascript:alert(1)")) == []
+    assert work_links(Work(key="url:x", url="https://x.org/p")) == [("web page", "https://x.org/p")]
     assert md_link("a [b]", "https://x.org/") == "[a \\[b\\]](<https://x.org/>)"
 
 
@@ -93,15 +111,15 @@ def test_highlight_escapes_text_and_marks_each_claim_in_order() -> None:
     assert "#1" in out and "#2" in out
     assert out.split('data-claim="clm_b"')[1].split(">")[0].count("outline: 2px solid") == 1
     assert "outline: 2px solid" not in out.split('data-claim="clm_a"')[1].split(">")[0]
-    assert "solid #495057" in out.split('data-claim="clm_a"')[1].split(">")[0]  # graded: solid underline
+    assert palette.GRADE["low"].tint in out.split('data-claim="clm_a"')[1].split(">")[0]  # tinted by grade
 
 
 def test_highlight_clips_overlaps_and_skips_bad_spans() -> None:
     text = "abcdefghij"
-    claims = [row("clm_1", 0, 6), row("clm_2", 4, 8), row("clm_3", 20, 30), row("clm_4", None, None)]
+    claims = [row("clm_1", 0, 6), row("clm_2", 4, 8), row("clm_3", 20, 30)]
     out = highlight_html(text, claims)
     assert out.count("<mark ") == 2
-    assert [n for n, _ in numbered(claims)] == [1, 2, 3, 4]
+    assert [n for n, _ in numbered(claims)] == [1, 2, 3]
 
 
 def test_context_shows_the_claim_with_surroundings() -> None:
@@ -115,17 +133,23 @@ def test_context_shows_the_claim_with_surroundings() -> None:
 
 def test_summary_counts_and_orders_weakest_first() -> None:
     claims = [
-        row("clm_1", 0, 1, citation_status="cited"),
-        row("clm_2", 2, 3, boosters=["proven"]),
+        row("clm_1", 0, 1, citation_status="cited", grade="low", score=0.5, rank=0.5),
+        row("clm_2", 2, 3, boosters=["proven"], overclaim=True, rank=-0.5),
         row("clm_3", 4, 5, citation_status="vague"),
-        row("clm_4", 6, 7, grade="moderate", score=0.6, overclaim=False),
+        row("clm_4", 6, 7, grade="moderate", score=0.75, rank=0.75),
     ]
     s = summarize(claims)
-    assert (s.claims, s.cited, s.vague, s.missing, s.overclaims, s.graded) == (4, 1, 1, 2, 1, 1)
+    assert (s.claims, s.cited, s.vague, s.missing, s.overclaims) == (4, 1, 1, 2, 1)
     assert s.share_cited == 0.25
-    assert [c.id for c in s.weakest][:2] == ["clm_2", "clm_3"]
-    assert is_overclaim(claims[1]) and not is_overclaim(claims[3])
+    assert [c.id for c in s.weakest] == ["clm_2", "clm_3", "clm_1", "clm_4"]  # by rank
+    assert s.by_grade == {"high": 0, "moderate": 1, "low": 1, "very low": 0, "none": 2}
     assert problems(claims[1]) == ["no citation", "overclaim"]
+    assert [suggested_reason(c) for c in claims] == [
+        FlagReason.OTHER,
+        FlagReason.UNCITED,
+        FlagReason.VAGUE,
+        FlagReason.UNCITED,
+    ]
 
 
 # --- graph drawing ---------------------------------------------------------------------------
@@ -135,7 +159,10 @@ def sample_graph() -> Subgraph:
     nodes = [
         GraphNode(id="src_1", labels=["Source"], caption=HOSTILE),
         GraphNode(
-            id="clm_1", labels=["Claim", "Uncited"], caption="c", properties={"citation_status": "missing"}
+            id="clm_1",
+            labels=["Claim", "Uncited"],
+            caption="c",
+            properties={"citation_status": "missing", "grade": "none"},
         ),
         GraphNode(id="clm_2", labels=["Claim"], caption="d", properties={"grade": "high"}),
         GraphNode(id="ent_1", labels=["Entity"], caption="ketamine\x01"),
@@ -155,11 +182,11 @@ def test_graph_elements_carry_colours_sizes_and_inert_text() -> None:
         caption='Cures <a href="https://evil.example/pay">pay here</a> fast',
         properties={"citation_status": "cited", "reason": "<A HREF='http://x'>y</A>"},
     )
-    g = graph.merge(sample_graph(), Subgraph(nodes=[hostile]))
-    found = graph.elements(g, focus="clm_1")
+    g = cytoscape.merge(sample_graph(), Subgraph(nodes=[hostile]))
+    found = cytoscape.elements(g, focus="clm_1")
     nodes = {n["data"]["id"]: n["data"] for n in found["nodes"]}
-    assert nodes["clm_2"]["_colour"] == palette.GRADE["high"].strong  # graded: by grade
-    assert nodes["clm_1"]["_colour"] == palette.STATUS["missing"].strong  # before grading: by status
+    assert nodes["clm_2"]["_colour"] == palette.GRADE["high"].strong  # claims: by grade
+    assert nodes["clm_1"]["_colour"] == palette.GRADE["none"].strong
     assert nodes["ent_1"]["_colour"] == palette.NODE["Entity"][0].strong
     assert nodes["clm_1"]["_ring"] > nodes["clm_2"]["_ring"]  # the focus
     assert nodes["src_1"]["_size"] > nodes["ent_1"]["_size"]  # hubs are larger
@@ -168,7 +195,7 @@ def test_graph_elements_carry_colours_sizes_and_inert_text() -> None:
     assert not any(anchor.search(str(v)) for n in nodes.values() for v in n.values())
     assert "pay here" in nodes["clm_3"]["caption"]
     assert [e["data"]["id"] for e in found["edges"]] == ["src_1|HAS_CLAIM|clm_1", "src_1|HAS_CLAIM|clm_2"]
-    assert "Nothing" not in graph.legend_html() and "&lt;" not in graph.legend_html()
+    assert "Nothing" not in cytoscape.legend_html() and "&lt;" not in cytoscape.legend_html()
 
 
 def test_one_palette_keeps_look_alike_meanings_apart() -> None:
@@ -196,9 +223,9 @@ def test_badges_show_grade_citation_and_overclaim_in_the_palette() -> None:
 def test_merge_and_keep_labels() -> None:
     g = sample_graph()
     extra = Subgraph(nodes=[GraphNode(id="wrk_1", labels=["Work"], caption="w")], edges=[g.edges[0]])
-    merged = graph.merge(g, extra)
+    merged = cytoscape.merge(g, extra)
     assert len(merged.nodes) == 5 and len(merged.edges) == 3
-    only = graph.keep_labels(merged, {"Claim"})
+    only = cytoscape.keep_labels(merged, {"Claim"})
     assert {n.id for n in only.nodes} == {"clm_1", "clm_2"} and only.edges == []
 
 
@@ -206,7 +233,7 @@ def test_merge_and_keep_labels() -> None:
 
 
 def test_graphml_is_valid_xml_and_keeps_hostile_text_as_text() -> None:
-    doc = export.graphml(sample_graph())
+    doc = downloads.graphml(sample_graph())
     root = ET.fromstring(doc.encode())
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     nodes = root.findall(".//g:node", ns)
@@ -219,26 +246,23 @@ def test_graphml_is_valid_xml_and_keeps_hostile_text_as_text() -> None:
 def test_csv_and_json_exports() -> None:
     g = sample_graph()
     g.nodes[3] = GraphNode(id="ent_2", labels=["Entity"], caption='=HYPERLINK("http://x")')
-    nodes = list(csv.DictReader(io.StringIO(export.nodes_csv(g))))
+    nodes = list(csv.DictReader(io.StringIO(downloads.nodes_csv(g))))
     assert nodes[3]["caption"].startswith("'=")  # not a formula in a spreadsheet
-    edges = list(csv.DictReader(io.StringIO(export.edges_csv(g))))
+    edges = list(csv.DictReader(io.StringIO(downloads.edges_csv(g))))
     assert edges[0] == {"start": "src_1", "type": "HAS_CLAIM", "end": "clm_1", "provenance": "extractor"}
-    assert json.loads(export.graph_json(g))["nodes"][0]["caption"] == HOSTILE
+    assert json.loads(downloads.graph_json(g))["nodes"][0]["caption"] == HOSTILE
 
 
 def test_correction_report_lists_problems_and_flags_inertly() -> None:
     claims = [row("clm_1", 0, 5, text=f"Cures all {HOSTILE}"), row("clm_2", 6, 9, citation_status="cited")]
-    flags = [
-        {"flag": {"reason": "misleading", "status": "open", "created_by": "ed", "note": "see *this*"},
-         "claim": {"id": "clm_2", "source_id": "src_1"}},
-    ]  # fmt: skip
-    rows = export.report_rows(claims, flags)
+    flags = [flagged("clm_2", FlagStatus.OPEN, FlagReason.MISLEADING, note="see *this*")]
+    rows = downloads.report_rows(claims, flags)
     assert [r["claim_id"] for r in rows] == ["clm_1", "clm_2"]
-    markdown = export.correction_markdown({"id": "src_1", "title": "T [x](javascript:1)"}, rows, "now")
+    markdown = downloads.correction_markdown(source(title="T [x](javascript:1)"), rows, "now")
     body = re.sub(r"^> ", "", markdown, flags=re.MULTILINE)  # quote markers are ours
     assert not re.search(r"(?<!\\)[<>\[\]]", body)  # no HTML, no links
     assert "misleading (open, ed): see \\*this\\*" in markdown
-    table = list(csv.DictReader(io.StringIO(export.correction_csv(rows))))
+    table = list(csv.DictReader(io.StringIO(downloads.correction_csv(rows))))
     assert table[0]["problems"] == "no citation" and table[1]["flags"].startswith("misleading")
 
 
@@ -246,7 +270,7 @@ def test_correction_report_lists_problems_and_flags_inertly() -> None:
 
 
 def test_console_examples_are_read_only_queries() -> None:
-    found = console.examples()
+    found = console_cells.examples()
     assert len(found) >= 4
     for query in found.values():
         check_read_only(query)  # raises if an example could write
@@ -254,13 +278,13 @@ def test_console_examples_are_read_only_queries() -> None:
 
 def test_console_cells_show_nodes_and_paths_readably() -> None:
     node = {"id": "clm_1", "labels": ["Claim"], "text": "Zorblax cures"}
-    assert console.display(node) == "(Claim Zorblax cures · clm_1)"
+    assert console_cells.display(node) == "(Claim Zorblax cures · clm_1)"
     path = {
         "nodes": [{"id": "src_1", "labels": ["Source"], "title": "T"}, node],
         "relationships": [{"type": "HAS_CLAIM"}],
     }
-    assert console.display(path) == "(Source T · src_1)-[HAS_CLAIM]-(Claim Zorblax cures · clm_1)"
-    assert console.display({"a": 1}) == '{"a": 1}' and console.display(3) == 3
+    assert console_cells.display(path) == "(Source T · src_1)-[HAS_CLAIM]-(Claim Zorblax cures · clm_1)"
+    assert console_cells.display({"a": 1}) == '{"a": 1}' and console_cells.display(3) == 3
 
 
 # --- issue 13 and the autolink item of 16 ----------------------------------------------------
@@ -288,36 +312,33 @@ def test_display_title_drops_labels_and_never_shows_a_cut_sentence() -> None:
     text = "Alcohol and marijuana addiction are significant public health concerns with far-reaching consequences.\n\nTargeting the Brain’s Reward System\n\nMore text."
     made_up = "Alcohol and marijuana addiction are significant public health concerns with…"
     assert (
-        display_title({"title": "Title: Ketamine for depression", "text": text}) == "Ketamine for depression"
+        display_title(source(title="Title: Ketamine for depression", text=text)) == "Ketamine for depression"
     )
-    assert display_title({"title": made_up, "text": text}) == "Targeting the Brain’s Reward System"
+    assert display_title(source(title=made_up, text=text)) == "Targeting the Brain’s Reward System"
     no_heading = "A sentence that goes on. " * 10
-    assert display_title({"title": made_up, "text": no_heading, "locator": "/data/clinic-page.html"}) == (
+    assert display_title(source(title=made_up, text=no_heading, locator="/data/clinic-page.html")) == (
         "clinic-page.html"
     )
-    assert display_title({"title": made_up, "locator": "https://clinic.example/ketamine/"}) == (
+    assert display_title(source(title=made_up, locator="https://clinic.example/ketamine/")) == (
         "clinic.example/ketamine"
     )
-    assert display_title({"title": None, "locator": "pasted text", "key": "text:abc"}) == "Pasted text"
+    assert display_title(source(title=None, locator="pasted text", key="text:abc")) == "Pasted text"
 
 
 def test_a_resolved_flag_takes_the_statement_off_the_correction_report() -> None:
     claims = [row(f"clm_{i}", i, i + 1, text=f"claim {i}") for i in range(1, 6)]
     claims[4] = row("clm_5", 5, 6, text="claim 5", citation_status="cited")
 
-    def flag(cid: str, status: str) -> dict[str, object]:
-        return {"flag": {"reason": "uncited", "status": status, "created_by": "ed"}, "claim": {"id": cid}}
-
     flags = [
-        flag("clm_1", "resolved"),
-        flag("clm_2", "open"),
-        flag("clm_3", "dismissed"),
-        flag("clm_5", "dismissed"),
+        flagged("clm_1", FlagStatus.RESOLVED),
+        flagged("clm_2", FlagStatus.OPEN),
+        flagged("clm_3", FlagStatus.DISMISSED),
+        flagged("clm_5", FlagStatus.DISMISSED),
     ]
-    rows = export.report_rows(claims, flags)
+    rows = downloads.report_rows(claims, flags)
     # corrected: off; open: on; dismissed but still uncited: on; no flag but uncited: on;
     # cited, its flag dismissed: nothing left to correct
     assert [r["claim_id"] for r in rows] == ["clm_2", "clm_3", "clm_4"]
-    assert export.corrected_count(flags) == 1
-    report = export.correction_markdown({"id": "src_1", "title": "Title: A page"}, rows, "now")
+    assert downloads.corrected_count(flags) == 1
+    report = downloads.correction_markdown(source(title="Title: A page"), rows, "now")
     assert report.startswith("# Correction report: A page\n")

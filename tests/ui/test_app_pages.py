@@ -16,16 +16,14 @@ from typing import Any
 
 import pytest
 import streamlit as st
+from factories import EXAMPLES, example_documents, xss_document
 from streamlit.testing.v1 import AppTest
-from test_app_samples import EXAMPLES, example_documents, xss_document
 
-from kb.models import FlagStatus
+from kb.models import CitationStatus, EntityKind, FlagReason, FlagStatus, Grade
 from kb.settings import get_settings
-from kb.store import GraphStore, claim_rank
+from kb.store import GraphStore
 from kb.views import ClaimFilter
 from ui.components import data, nav
-from ui.components.checking import pipeline_available
-from ui.components.claims import is_overclaim
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 PAGES = [nav.CHECK, nav.ARTICLE, nav.CLAIMS, nav.CLAIM, nav.GRAPH, nav.QUEUE, nav.OVERVIEW]
@@ -112,10 +110,6 @@ def test_empty_claims_explorer_and_graph_explorer_say_what_to_do(graph: GraphSto
 # --- check an article ------------------------------------------------------------------------
 
 
-pipeline = pytest.mark.skipif(not pipeline_available(), reason="check_article is not installed yet")
-
-
-@pipeline
 def test_check_pasted_text_shows_the_report_card(graph: GraphStore) -> None:
     text = sorted(EXAMPLES.glob("*.txt"))[0].read_text(encoding="utf-8")
     at = run()
@@ -130,7 +124,6 @@ def test_check_pasted_text_shows_the_report_card(graph: GraphStore) -> None:
     assert {m.label: m.value for m in at.metric}["Claims found"] == str(found)
 
 
-@pipeline
 def test_check_opens_the_article_view(graph: GraphStore) -> None:
     at = run()
     at.text_area(key="check-text-body").input("Zorblax therapy cures chronic fatigue in every patient.")
@@ -142,7 +135,6 @@ def test_check_opens_the_article_view(graph: GraphStore) -> None:
     assert at.query_params.get("source") == source_id
 
 
-@pipeline
 def test_check_uploaded_files_and_a_broken_one(graph: GraphStore) -> None:
     at = run()
     good = ("clinic.md", b"# Zorblax\n\nZorblax therapy cures chronic fatigue.\n", "text/markdown")
@@ -185,13 +177,12 @@ def test_article_view_highlights_every_claim_and_selects_one(sample: GraphStore)
     )
 
 
-def test_article_view_shows_grade_or_not_graded(sample: GraphStore) -> None:
-    graded = first_claim(sample, grade="low")
-    ungraded = first_claim(sample, grade="not graded")
-    for claim_id, expected in ((graded, "Why “low”"), (ungraded, "Not graded")):
-        source_id = sample.get_claim(claim_id).source["id"]
+def test_article_view_shows_the_grade_with_its_reasons(sample: GraphStore) -> None:
+    for grade in (Grade.LOW, Grade.NONE):
+        claim_id = first_claim(sample, grade=grade)
+        source_id = sample.get_claim(claim_id).source.id
         at = run(nav.ARTICLE, source=source_id, claim=claim_id)
-        assert expected in texts(at)
+        assert f"Why “{grade.value}”" in texts(at)
         assert "Weakest claims first" in [e.label for e in at.expander]
 
 
@@ -224,13 +215,14 @@ def test_claims_explorer_filters_by_status_search_and_grade(sample: GraphStore) 
     at = run(nav.CLAIMS)
     assert shown_total(at) == sample.list_claims().total
     at.selectbox(key="claims-status").set_value("missing").run()
-    assert shown_total(at) == sample.list_claims(ClaimFilter(status="missing")).total
+    missing = CitationStatus.MISSING
+    assert shown_total(at) == sample.list_claims(ClaimFilter(status=missing)).total
     at.text_input(key="claims-search").input("cravings").run()
-    assert shown_total(at) == sample.list_claims(ClaimFilter(status="missing", search="cravings")).total
+    assert shown_total(at) == sample.list_claims(ClaimFilter(status=missing, search="cravings")).total
     at.selectbox(key="claims-status").set_value("any").run()
     at.text_input(key="claims-search").input("").run()
-    at.selectbox(key="claims-grade").set_value("not graded").run()
-    assert shown_total(at) == sample.list_claims(ClaimFilter(grade="not graded")).total
+    at.selectbox(key="claims-grade").set_value("none").run()
+    assert shown_total(at) == sample.list_claims(ClaimFilter(grade=Grade.NONE)).total
     at.text_input(key="claims-search").input("no such words anywhere").run()
     assert_ok(at)
     assert "No claim matches" in texts(at)
@@ -287,14 +279,13 @@ def test_accepting_a_candidate_counts_it_for_the_grade(sample: GraphStore) -> No
         c.id for c in sample.list_claims(page_size=200).rows if sample.get_claim(c.id).candidates
     )
     before = sample.get_claim(candidate)
-    work_id = before.candidates[0].work["id"]
+    work_id = before.candidates[0].work.id
     at = run(nav.CLAIM, claim=candidate)
     at.button(key=f"candidate-{candidate}-{work_id}").click().run()
     assert_ok(at)
     after = sample.get_claim(candidate)
-    assert after.candidates[0].edge["accepted"] is True
-    assert after.assessment is not None
-    assert any("accepted" in r or "candidate" in r or "supporting" in r for r in after.assessment["reasons"])
+    assert after.candidates[0].edge.accepted is True
+    assert any("accepted" in r or "candidate" in r or "supporting" in r for r in after.claim.reasons)
     assert after.citations == []  # still nothing cited by the article itself
     assert after.claim.citation_status == before.claim.citation_status
 
@@ -303,28 +294,28 @@ def test_flag_a_claim_then_resolve_it(sample: GraphStore) -> None:
     claim_id = first_claim(sample, status="missing")
     at = run(nav.CLAIM, claim=claim_id)
     at.text_input(key="editor_name").input("Dr. Reviewer")
-    at.selectbox(key="reason-claim").set_value("overclaim")
+    at.selectbox(key="reason-claim").set_value(FlagReason.OVERCLAIM)
     at.text_area(key="note-claim").input("No trial supports this.")
     at.button(key="flag-submit-claim").click().run()
     assert_ok(at)
     assert any("Flagged as “overclaim”" in s.value for s in at.success)
     flags = sample.get_claim(claim_id).flags
     assert len(flags) == 1
-    flag = flags[0].flag
-    assert (flag["reason"], flag["note"], flag["created_by"]) == (
+    flag = flags[0]
+    assert (flag.reason, flag.note, flag.created_by) == (
         "overclaim",
         "No trial supports this.",
         "Dr. Reviewer",
     )
     assert "flagged" in texts(at)
 
-    at.text_input(key=f"flag-note-claim-{flag['id']}").input("Clinic removed the sentence.")
-    at.button(key=f"resolve-claim-{flag['id']}").click().run()
+    at.text_input(key=f"flag-note-claim-{flag.id}").input("Clinic removed the sentence.")
+    at.button(key=f"resolve-claim-{flag.id}").click().run()
     assert_ok(at)
-    view = sample.get_claim(claim_id).flags[0]
-    assert view.flag["status"] == "resolved"
-    assert [e["status"] for e in view.history] == ["open", "resolved"]
-    assert view.history[1]["note"] == "Clinic removed the sentence."
+    resolved = sample.get_claim(claim_id).flags[0]
+    assert resolved.status == "resolved"
+    assert [e.status for e in resolved.history] == ["open", "resolved"]
+    assert resolved.history[1].note == "Clinic removed the sentence."
 
 
 def test_claim_detail_for_an_unknown_id_is_a_message(graph: GraphStore) -> None:
@@ -337,7 +328,7 @@ def test_claim_detail_for_an_unknown_id_is_a_message(graph: GraphStore) -> None:
 
 def test_graph_explorer_shows_expands_and_exports(sample: GraphStore) -> None:
     at = run(nav.GRAPH)
-    ketamine = next(e["id"] for e in sample.entities("intervention") if e["name"] == "ketamine")
+    ketamine = next(e.id for e in sample.entities(EntityKind.INTERVENTION) if e.name == "ketamine")
     at.selectbox(key="graph-entity").set_value(ketamine).run()
     at.button(key="graph-show").click().run()
     assert_ok(at)
@@ -409,10 +400,10 @@ def test_editor_queue_flags_lists_and_reports(sample: GraphStore) -> None:
     assert worst.text in list(open_flags["claim"])
     assert worst.id not in [r.id for r in sample.editor_queue(page_size=100)]  # flagged: off the queue
 
-    flag_id = sample.get_claim(worst.id).flags[0].flag["id"]
+    flag_id = sample.get_claim(worst.id).flags[0].id
     at.button(key=f"dismiss-queue-flag-{flag_id}").click().run()
     assert_ok(at)
-    assert sample.get_claim(worst.id).flags[0].flag["status"] == "dismissed"
+    assert sample.get_claim(worst.id).flags[0].status == "dismissed"
 
     at.radio(key="queue-flag-status").set_value("dismissed").run()
     dismissed = next(f for f in at.dataframe if "reason" in f.value.columns).value
@@ -466,7 +457,6 @@ def test_no_page_or_component_renders_raw_html_from_markdown() -> None:
 # --- issue 13: titles, grades at a glance, the correction report ------------------------------
 
 
-@pipeline
 def test_report_card_names_the_article_and_charts_its_grades(graph: GraphStore) -> None:
     at = run()
     at.text_area(key="check-text-body").input(
@@ -487,7 +477,6 @@ def test_report_card_names_the_article_and_charts_its_grades(graph: GraphStore) 
     assert [s.value for s in at.subheader] == ["Report card: Targeting the Reward System"]
 
 
-@pipeline
 def test_report_card_of_an_article_without_claims(graph: GraphStore) -> None:
     at = run()
     at.text_area(key="check-text-body").input("Opening hours\n\nWe are open Monday to Friday, nine to five.")
@@ -502,7 +491,7 @@ def test_tables_show_grade_citation_and_overclaim_worst_first(sample: GraphStore
     at = run(nav.CLAIMS)
     frame = at.dataframe[0].value
     assert {"grade", "citation", "overclaim"} <= set(frame.columns)
-    ranks = [claim_rank(r.citation_status, is_overclaim(r), r.score) for r in sample.list_claims().rows]
+    ranks = [r.rank for r in sample.list_claims().rows]
     assert ranks == sorted(ranks)  # the store's order is worst first, and the table keeps it
     assert list(frame["claim"])[:5] == [r.text for r in sample.list_claims(page_size=5).rows]
     at = run(nav.QUEUE)
@@ -521,7 +510,7 @@ def test_correction_report_leaves_out_corrected_statements_and_wraps(sample: Gra
         return int(re.search(r"\*\*(\d+) statements\*\*", said).group(1))
 
     before = needing()
-    flag = sample.create_flag(worst.id, reason="uncited", by="ed", note="add a source")
+    flag = sample.create_flag(worst.id, reason=FlagReason.UNCITED, by="ed", note="add a source")
     st.cache_data.clear()
     at.run()
     assert needing() == before  # an open flag on a statement already counted

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from kb.settings import get_settings
 from kb.store import GraphStore
@@ -16,20 +17,23 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
 
+Invoke = Callable[..., Result]
+
+
 @pytest.fixture
-def run(store: GraphStore):  # type: ignore[no-untyped-def]
+def run(store: GraphStore) -> Iterator[Invoke]:
     """Invoke the CLI in-process against the test session's engine (KB_HOME from conftest)."""
     get_settings.cache_clear()
     runner = CliRunner()
 
-    def invoke(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, stdin: str | bytes | None = None) -> Result:
         return runner.invoke(cli, list(args), input=stdin, catch_exceptions=False)
 
     yield invoke
     get_settings.cache_clear()
 
 
-def test_extract_json_has_text_claims_spans_and_citations(run) -> None:  # type: ignore[no-untyped-def]
+def test_extract_json_has_text_claims_spans_and_citations(run: Invoke) -> None:
     result = run("extract", str(EXAMPLES / "000_f39786077406e4d9.txt"), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -42,13 +46,13 @@ def test_extract_json_has_text_claims_spans_and_citations(run) -> None:  # type:
         assert claim["grade"] is None or isinstance(claim["grade"], str)
 
 
-def test_extract_of_a_missing_file_is_one_line(run) -> None:  # type: ignore[no-untyped-def]
+def test_extract_of_a_missing_file_is_one_line(run: Invoke) -> None:
     result = run("extract", "no-such-file.txt")
     assert result.exit_code == 1
     assert "no-such-file.txt" in result.output and "Traceback" not in result.output
 
 
-def test_ingest_examples_then_again_creates_nothing(run, store: GraphStore) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_examples_then_again_creates_nothing(run: Invoke, store: GraphStore) -> None:
     first = run("ingest", "--offline", "-q", str(EXAMPLES))
     assert first.exit_code == 0, first.output
     assert "2 documents (2 new), 0 failed" in first.output
@@ -59,7 +63,7 @@ def test_ingest_examples_then_again_creates_nothing(run, store: GraphStore) -> N
     assert store.counts() == counts
 
 
-def test_a_bad_item_does_not_stop_the_batch(run, store: GraphStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_item_does_not_stop_the_batch(run: Invoke, store: GraphStore, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n")
     binary = tmp_path / "blob.html"
@@ -74,7 +78,7 @@ def test_a_bad_item_does_not_stop_the_batch(run, store: GraphStore, tmp_path: Pa
     assert store.counts().nodes["Source"] == 1
 
 
-def test_ingest_from_stdin_and_list_claims(run) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_from_stdin_and_list_claims(run: Invoke) -> None:
     text = "Zorblax drops\n\nStudies show that zorblax drops cure insomnia in one night.\n"
     result = run("ingest", "--offline", "-q", "-", stdin=text.encode())
     assert result.exit_code == 0, result.output
@@ -85,7 +89,7 @@ def test_ingest_from_stdin_and_list_claims(run) -> None:  # type: ignore[no-unty
     assert "Zorblax drops" in run("sources").output
 
 
-def test_cues_reads_lines_and_prints_json_lines(run) -> None:  # type: ignore[no-untyped-def]
+def test_cues_reads_lines_and_prints_json_lines(run: Invoke) -> None:
     result = run("cues", stdin="This may help.\nIt is clinically proven.\n\n")
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert len(lines) == 3
@@ -94,7 +98,7 @@ def test_cues_reads_lines_and_prints_json_lines(run) -> None:  # type: ignore[no
     assert lines[2] == {"hedges": [], "boosters": [], "attribution": None}
 
 
-def test_claims_json_carries_grade_score_and_reasons(run) -> None:  # type: ignore[no-untyped-def]
+def test_claims_json_carries_grade_score_and_reasons(run: Invoke) -> None:
     run("ingest", "--offline", "-q", str(EXAMPLES / "000_f39786077406e4d9.txt"))
     listed = json.loads(run("claims", "--json", "--page-size", "5").output)
     for claim in listed["claims"]:
@@ -103,7 +107,7 @@ def test_claims_json_carries_grade_score_and_reasons(run) -> None:  # type: igno
         assert claim["reasons"] and claim["rubric_version"]
 
 
-def test_a_page_with_no_claim_found_is_said_to_be_so(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_with_no_claim_found_is_said_to_be_so(run: Invoke, tmp_path: Path) -> None:
     page = tmp_path / "contact.txt"
     page.write_text("Contact Us\n\nOur office is open Monday to Friday.\n\nCall 555-0100 to book a visit.\n")
     result = run("ingest", "--offline", "-q", str(page))

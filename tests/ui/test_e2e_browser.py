@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from factories import EXAMPLES, example_documents, xss_document
 from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect, sync_playwright
-from test_app_samples import EXAMPLES, example_documents, xss_document
 
-from kb.models import Document, Source
+from kb.models import Document, EntityKind, Source
 from kb.store import GraphStore
 from ui.components.titles import display_title
 
@@ -56,12 +56,7 @@ def _free_port() -> int:
 
 
 def _kb_ui(port: int) -> list[str]:
-    from ui.cli import cli
-
-    if "ui" in cli.commands:
-        return [sys.executable, "-m", "ui.cli", "ui", "--port", str(port), "--no-browser"]
-    registering = "from ui.cli import cli; from ui.commands import ui_cmds; ui_cmds.register(cli); cli()"
-    return [sys.executable, "-c", registering, "ui", "--port", str(port), "--no-browser"]
+    return [sys.executable, "-m", "ui.cli", "ui", "--port", str(port), "--no-browser"]
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +249,7 @@ def test_check_articles_open_a_claim_flag_it_and_find_it_in_the_queue(
     page.get_by_role("button", name="Flag claim").click()
     expect(page.get_by_text("Flagged as").first).to_be_visible()
     flags = store.get_claim(claim_id).flags
-    assert len(flags) == 1 and flags[0].flag["note"] == "No study is cited for this."
+    assert len(flags) == 1 and flags[0].note == "No study is cited for this."
 
     page.get_by_role("link", name="Editor queue").click()
     expect(page.get_by_role("heading", name="Editor queue")).to_be_visible()
@@ -393,7 +388,7 @@ def test_graph_explorer_pans_clicks_expands_and_hides_in_place(
 ) -> None:
     for doc in example_documents():
         store.write_document(doc)
-    ketamine = next(e["id"] for e in store.entities("intervention") if e["name"] == "ketamine")
+    ketamine = next(e.id for e in store.entities(EntityKind.INTERVENTION) if e.name == "ketamine")
     page.goto(f"{app_url}/graph?node={ketamine}")
     expect(page.get_by_role("heading", name="Graph explorer")).to_be_visible()
     settle(page)
@@ -444,7 +439,7 @@ def test_the_editor_name_is_kept_by_the_browser(browser: Browser, app_url: str, 
         again.get_by_role("button", name="Flag claim").click()
         expect(again.get_by_text("Flagged as").first).to_be_visible()
         flags = store.list_flags()
-        assert [f["flag"]["created_by"] for f in flags] == ["Dr. Ada Reviewer"]
+        assert [f.flag.created_by for f in flags] == ["Dr. Ada Reviewer"]
     finally:
         context.close()
     other = browser.new_context()  # someone else's browser does not get the name

@@ -9,6 +9,7 @@ import pytest
 from fixture_server import FixtureServer, fake_services
 
 from ingest.resolve import Endpoints
+from kb.models import WorkStatus
 from kb.settings import Settings
 from kb.store import GraphStore
 from kb.views import ClaimFilter
@@ -25,7 +26,7 @@ def online(settings: Settings) -> Settings:
 
 def _grades(store: GraphStore) -> dict[str, tuple[str, bool]]:
     rows = store.list_claims(ClaimFilter(), page_size=50).rows
-    return {r.text.split("(")[0].strip(): (r.grade_label, bool(r.overclaim)) for r in rows}
+    return {r.text.split("(")[0].strip(): (r.grade.value, r.overclaim) for r in rows}
 
 
 def test_worked_example_resolves_and_grades(store: GraphStore, online: Settings) -> None:
@@ -43,22 +44,22 @@ def test_worked_example_resolves_and_grades(store: GraphStore, online: Settings)
 
     mouse_claim = next(r for r in store.list_claims(ClaimFilter(search="clinically proven")).rows)
     detail = store.get_claim(mouse_claim.id)
-    assert detail.assessment is not None and detail.assessment["rubric_version"]
-    assert any("animal" in reason for reason in detail.assessment["reasons"])
+    assert detail.claim.rubric_version
+    assert any("animal" in reason for reason in detail.claim.reasons)
     [cited] = detail.citations
-    assert cited.work["status"] == "resolved" and cited.work["design"] == "animal"
-    assert cited.edge["provenance"] == "author_year"
+    assert cited.work.status == "resolved" and cited.work.design == "animal"
+    assert cited.edge.provenance == "author_year"
 
     sleep = next(r for r in store.list_claims(ClaimFilter(search="sleep quality")).rows)
     sleep_detail = store.get_claim(sleep.id)
-    assert sleep_detail.citations[0].work["design"] == "cohort"
-    assert any("indirectness" in reason for reason in sleep_detail.assessment["reasons"])  # type: ignore[index]
+    assert sleep_detail.citations[0].work.design == "cohort"
+    assert any("indirectness" in reason for reason in sleep_detail.claim.reasons)
 
 
 def test_offline_ingest_then_resolve_later(store: GraphStore, online: Settings) -> None:
     offline = online.model_copy(update={"offline": True})
     workflows.ingest_batch(store, offline, [str(ARTICLE)], progress=False)
-    pending = store.works_by_status(["pending"])
+    pending = store.works_by_status([WorkStatus.PENDING])
     assert len(pending) == 3  # nothing is guessed: the works wait, marked pending
     before = _grades(store)
     assert before["Zorblax infusion therapy reduces chronic fatigue in adults"][0] == "very low"
@@ -69,7 +70,7 @@ def test_offline_ingest_then_resolve_later(store: GraphStore, online: Settings) 
         )
     assert (result.looked_up, result.resolved) == (3, 3)
     assert result.regraded == 3
-    assert store.works_by_status(["pending"]) == []
+    assert store.works_by_status([WorkStatus.PENDING]) == []
     assert _grades(store)["Zorblax infusion therapy reduces chronic fatigue in adults"][0] == "high"
 
 
@@ -78,7 +79,7 @@ def test_unreachable_services_leave_works_unresolved_with_a_reason(
 ) -> None:
     dead = Endpoints.under("http://127.0.0.1:9")  # nothing listens on the discard port
     workflows.ingest_batch(store, online, [str(ARTICLE)], progress=False, endpoints=dead)
-    works = store.works_by_status(["unresolved"])
+    works = store.works_by_status([WorkStatus.UNRESOLVED])
     assert len(works) == 3
     assert all(w.unresolved_reason for w in works)
     assert all(w.title is None or w.title.startswith("Zorblax") for w in works)  # only what the article said

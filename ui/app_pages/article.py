@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.components import data, nav
-from ui.components.claims import STATUS_LABELS, grade_label, summarize
+from ui.components.claim_summary import STATUS_LABELS, summarize
 from ui.components.feedback import NO_ARTICLES, or_stop
 from ui.components.highlight import highlight_html, legend_html, numbered
 from ui.components.safe import http_url, md, md_link, short
@@ -42,16 +42,12 @@ nav.remember("source", choice)
 view = or_stop(data.get_source, choice)
 source = view.source
 
-meta = [
-    md(source.get("site") or ""),
-    md(source.get("published") or ""),
-    f"ingested {md(source.get('ingested_at') or '?')}",
-]
-link = http_url(source.get("locator"))
+meta = [md(source.site or ""), md(source.published or ""), f"ingested {md(source.ingested_at or '?')}"]
+link = http_url(source.locator)
 if link:
     meta.append(md_link("original page", link))
 st.caption(" · ".join(m for m in meta if m))
-if source.get("is_latest") is False:
+if source.is_latest is False:
     st.warning("This is an older version of the article; a newer one is in the graph.", icon="🕘")
 
 summary_block(summarize(view.claims), key="article", fold_weakest=True)
@@ -60,6 +56,7 @@ if not view.claims:
 
 text_col, claim_col = st.columns([3, 2], gap="large")
 items = numbered(view.claims)
+picked: str | None = None
 with claim_col:
     st.subheader("Claim")
     if items:
@@ -70,8 +67,8 @@ with claim_col:
             list(by_id),
             index=list(by_id).index(wanted) if wanted in by_id else 0,
             format_func=lambda cid: (
-                f"#{by_id[cid][0]} · {grade_label(by_id[cid][1])} · "
-                f"{STATUS_LABELS.get(by_id[cid][1].citation_status, '')} — {short(by_id[cid][1].text, 70)}"
+                f"#{by_id[cid][0]} · {by_id[cid][1].grade.value} · "
+                f"{STATUS_LABELS[by_id[cid][1].citation_status]} — {short(by_id[cid][1].text, 70)}"
             ),
             key="article-claim",
         )
@@ -79,16 +76,14 @@ with claim_col:
         detail = or_stop(data.get_claim, picked)
         quote(detail.claim.text)
         badge_row(detail.claim)
-        grade_block(detail)
+        grade_block(detail.claim)
         st.markdown("**Atoms and cues**")
         atoms_and_cues(detail.claim)
         st.markdown("**Citations**")
         citations_block(detail)
         if st.button("Open claim detail", key="article-open-claim", help="Context, other sources, flags"):
             nav.open_claim(picked)
-    else:
-        picked = None
 with text_col:
     st.subheader("Text")
     html(legend_html())
-    html(highlight_html(source.get("text") or "", view.claims, selected=picked))
+    html(highlight_html(source.text, view.claims, selected=picked))

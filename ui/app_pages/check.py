@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.components import data, nav
-from ui.components.checking import Checked, check, pipeline_available
-from ui.components.claims import summarize
+from ui.components.checking import check
+from ui.components.claim_summary import summarize
 from ui.components.feedback import attempt
 from ui.components.safe import md
 from ui.components.titles import display_title
 from ui.components.widgets import summary_block
+from ui.workflows import ItemReport
 
 UPLOAD_TYPES = ["html", "htm", "txt", "md", "pdf"]
 
@@ -19,18 +20,11 @@ st.markdown(
     "Paste a clinic's page, give its address, or upload files. Every checkable health claim is "
     "found, linked to what it cites (or shown to cite nothing) and graded, with the reasons."
 )
-if not pipeline_available():
-    st.warning(
-        "Checking new articles needs the ingest pipeline, which is not installed here yet. "
-        "You can still browse what is already in the graph.",
-        icon="🧩",
-    )
-
 # Keyed tabs keep their place when a message appears above them (unkeyed ones go back to the first).
 paste, address, upload = st.tabs(
     ["Paste text", "Web address", "Upload files"], key="check-tabs", on_change="rerun"
 )
-checked: list[Checked | None] = []
+checked: list[ItemReport | None] = []
 with paste, st.form("check-text"):
     text = st.text_area(
         "Article text", height=220, key="check-text-body", placeholder="Paste the article here"
@@ -71,8 +65,8 @@ for item in st.session_state.get("checked", []):
     st.subheader(f"Report card: {md(display_title(view.source))}")
     if not item.created:
         st.info("This exact version was already in the graph; here is its stored report.", icon="ℹ️")
-    for problem in item.errors:
-        st.warning(md(problem))
+    if item.warning:
+        st.warning(md(item.warning))
     summary_block(summarize(view.claims), key=f"card-{item.source_id}", chart=True)
     if not view.claims:
         st.warning(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.components import data, nav
-from ui.components.claims import problems
+from ui.components.claim_summary import suggested_reason
 from ui.components.feedback import attempt, or_stop
 from ui.components.flags import flag_form, flag_list
 from ui.components.highlight import context_html
@@ -50,42 +50,35 @@ title = display_title(source)
 left, right = st.columns([4, 1], vertical_alignment="center")
 left.caption(f"From {md(title)}")
 if right.button("Open the article", key="claim-open-article"):
-    nav.open_article(source["id"], claim.id)
+    nav.open_article(source.id, claim.id)
 
 # Keyed tabs keep their place when a confirmation appears above them or goes away.
 context, evidence, graph_tab, editor = st.tabs(
     ["Context", "Evidence", "Graph", "Editor"], key="claim-tabs", on_change="rerun"
 )
 with context:
-    html(context_html(source.get("text") or "", claim))
+    html(context_html(source.text, claim))
     st.markdown("**Atoms and cues**")
     atoms_and_cues(claim)
     st.markdown("**Propositions**")
     if not detail.propositions:
         st.caption("This claim was not normalized into a proposition.")
     for view in detail.propositions:
-        others = [o for o in view.others if o]
-        elsewhere = {o.get("source_id") for o in others} - {claim.source_id}
-        label = (
-            f"**{md(view.proposition.get('text'))}** — {len(others)} other claim(s), "
-            f"{len(elsewhere)} other source(s)"
-        )
+        others = view.others
+        elsewhere = {o.source_id for o in others} - {claim.source_id}
+        label = f"**{md(view.proposition.text)}** — {len(others)} other claim(s), {len(elsewhere)} other source(s)"
         if not others:
             st.markdown(f"- {label}")
             continue
         with st.expander(label):
             for other in others[:50]:
                 cols = st.columns([6, 1], vertical_alignment="center")
-                where = "this article" if other.get("source_id") == claim.source_id else other.get("title")
-                cols[0].markdown(
-                    f"{md(short(other.get('text'), 150))} _({md(where or other.get('source_id'))})_"
-                )
-                if cols[1].button(
-                    "Open", key=f"claim-other-{view.proposition.get('id')}-{other.get('claim_id')}"
-                ):
-                    nav.open_claim(other["claim_id"])
+                where = "this article" if other.source_id == claim.source_id else other.title
+                cols[0].markdown(f"{md(short(other.text, 150))} _({md(where or other.source_id)})_")
+                if cols[1].button("Open", key=f"claim-other-{view.proposition.id}-{other.claim_id}"):
+                    nav.open_claim(other.claim_id)
 with evidence:
-    grade_block(detail)
+    grade_block(claim)
     st.markdown("##### Citations")
     citations_block(detail)
 with graph_tab:
@@ -98,12 +91,6 @@ with graph_tab:
     if st.button("Explore from here in the Graph explorer", key="claim-open-graph"):
         nav.open_graph(claim.id)
 with editor:
-    suggestion = {
-        "no citation": "uncited",
-        "vague attribution": "vague attribution",
-        "overclaim": "overclaim",
-    }
-    found = problems(claim)
-    flag_form(claim.id, key="claim", suggested=suggestion.get(found[0], "other") if found else "other")
+    flag_form(claim.id, key="claim", suggested=suggested_reason(claim))
     st.markdown("##### Flags and their history")
     flag_list(detail.flags, key="claim")

@@ -7,11 +7,11 @@ import math
 
 import streamlit as st
 
+from kb.models import CitationStatus, EntityKind, Grade
 from kb.views import ClaimFilter
 from ui.components import data, nav
 from ui.components.badges import styled
 from ui.components.feedback import NO_ARTICLES, or_stop
-from ui.components.palette import GRADES, NOT_GRADED, STATUSES
 from ui.components.safe import short
 from ui.components.titles import display_title
 from ui.components.widgets import claims_table
@@ -25,15 +25,15 @@ st.caption(
 )
 
 sources = or_stop(data.list_sources, 0, 500)
-interventions = [e["name"] for e in or_stop(data.entities, "intervention")]
-outcomes = [e["name"] for e in or_stop(data.entities, "outcome")]
+interventions = [e.name for e in or_stop(data.entities, EntityKind.INTERVENTION)]
+outcomes = [e.name for e in or_stop(data.entities, EntityKind.OUTCOME)]
 titles = {s.id: short(display_title(s), 60) for s in sources}
 
 with st.container(border=True):
     search = st.text_input("Search claim text", key="claims-search", placeholder="e.g. cravings")
     row1 = st.columns(4)
-    grade = row1[0].selectbox("Grade", [ANY, *GRADES, NOT_GRADED], key="claims-grade")
-    status = row1[1].selectbox("Citation", [ANY, *STATUSES], key="claims-status")
+    grade = row1[0].selectbox("Grade", [ANY, *(g.value for g in Grade)], key="claims-grade")
+    status = row1[1].selectbox("Citation", [ANY, *(s.value for s in CitationStatus)], key="claims-status")
     intervention = row1[2].selectbox("Intervention", [ANY, *interventions], key="claims-intervention")
     outcome = row1[3].selectbox("Outcome", [ANY, *outcomes], key="claims-outcome")
     row2 = st.columns(4)
@@ -46,8 +46,8 @@ with st.container(border=True):
 
 flt = ClaimFilter(
     search=search or None,
-    grade=None if grade == ANY else grade,
-    status=None if status == ANY else status,
+    grade=None if grade == ANY else Grade(grade),
+    status=None if status == ANY else CitationStatus(status),
     intervention=None if intervention == ANY else intervention,
     outcome=None if outcome == ANY else outcome,
     source_id=None if source == ANY else source,

@@ -8,11 +8,12 @@ from typing import Any
 
 import streamlit as st
 
+from kb import ids
 from kb.views import Subgraph
-from ui.components import data, export, nav
-from ui.components.console import examples, table
+from ui.components import data, downloads, nav
+from ui.components.console_cells import examples, table
+from ui.components.cytoscape import KINDS, keep_labels, merge, node_label, without
 from ui.components.feedback import NO_ARTICLES, attempt, or_stop
-from ui.components.graph import KINDS, keep_labels, merge, node_label, without
 from ui.components.safe import short
 from ui.components.widgets import graph_view
 
@@ -48,9 +49,10 @@ def _on_graph_event(event: dict[str, Any]) -> None:
 
 def _open(node_id: str) -> None:
     """A claim opens its detail page, an article its view; anything else becomes the focus."""
-    if node_id.startswith("clm_"):
+    label = ids.label_of(node_id)
+    if label == "Claim":
         nav.open_claim(node_id)
-    elif node_id.startswith("src_"):
+    elif label == "Source":
         nav.open_article(node_id)
     else:
         sub = attempt(data.neighbourhood, node_id, 1, int(st.session_state.get("graph-limit", 50)))
@@ -68,7 +70,7 @@ explore, console = st.tabs([EXPLORE, CONSOLE], key="graph-tabs", on_change="reru
 with explore:
     entities = or_stop(data.entities, None, 500)
     start_cols = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
-    names = {e["id"]: f"{e['name']} ({e['kind']})" for e in entities}
+    names = {e.id: f"{e.name} ({e.kind.value})" for e in entities}
     entity = start_cols[0].selectbox(
         "Start from an entity",
         [None, *names],
@@ -129,17 +131,17 @@ with explore:
         st.markdown("**Export this view**")
         dl = st.columns(4)
         dl[0].download_button(
-            "Nodes CSV", export.nodes_csv(current), "kb-nodes.csv", "text/csv", key="graph-dl-nodes"
+            "Nodes CSV", downloads.nodes_csv(current), "kb-nodes.csv", "text/csv", key="graph-dl-nodes"
         )
         dl[1].download_button(
-            "Edges CSV", export.edges_csv(current), "kb-edges.csv", "text/csv", key="graph-dl-edges"
+            "Edges CSV", downloads.edges_csv(current), "kb-edges.csv", "text/csv", key="graph-dl-edges"
         )
         dl[2].download_button(
-            "JSON", export.graph_json(current), "kb-graph.json", "application/json", key="graph-dl-json"
+            "JSON", downloads.graph_json(current), "kb-graph.json", "application/json", key="graph-dl-json"
         )
         dl[3].download_button(
             "GraphML",
-            export.graphml(current),
+            downloads.graphml(current),
             "kb-graph.graphml",
             "application/graphml+xml",
             key="graph-dl-graphml",

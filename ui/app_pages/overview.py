@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb.models import CitationStatus, Grade
 from ui.components import data, nav
 from ui.components.feedback import NO_ARTICLES, or_stop
-from ui.components.palette import GRADES, NOT_GRADED, STATUSES, grade_swatch, status_swatch
+from ui.components.palette import grade_swatch, status_swatch
 from ui.components.safe import short
 from ui.components.titles import display_title
 from ui.components.widgets import category_chart
@@ -37,19 +38,18 @@ if not nodes.get("Source"):
 left, right = st.columns(2)
 with left:
     st.subheader("Strength of evidence")
-    order = [*GRADES, NOT_GRADED]
-    grades = {g: counts.claims_by_grade.get(g, 0) for g in order}
+    grades = {g.value: counts.claims_by_grade.get(g.value, 0) for g in Grade}
     category_chart(grades, {g: grade_swatch(g).strong for g in grades}, field="grade", height=240)
 with right:
     st.subheader("Citation status")
-    statuses = {s: counts.claims_by_status.get(s, 0) for s in STATUSES}
+    statuses = {s.value: counts.claims_by_status.get(s.value, 0) for s in CitationStatus}
     category_chart(statuses, {k: status_swatch(k).strong for k in statuses}, field="status", height=240)
 
 st.subheader("Most repeated unsupported propositions")
 top = or_stop(data.top_unsupported_propositions, 10)
 if top:
     st.dataframe(
-        [{"proposition": r["text"], "sources": r["sources"], "uncited claims": r["claims"]} for r in top],
+        [{"proposition": r.text, "sources": r.sources, "uncited claims": r.claims} for r in top],
         hide_index=True,
         width="stretch",
     )

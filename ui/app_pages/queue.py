@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from ui.components import data, export, nav
+from kb.models import FlagStatus, timestamp
+from ui.components import data, downloads, nav
 from ui.components.badges import styled
-from ui.components.claims import grade_label, is_overclaim, problems
+from ui.components.claim_summary import problems, suggested_reason
 from ui.components.feedback import NO_ARTICLES, attempt, or_stop
 from ui.components.flags import flag_form, flag_list
 from ui.components.safe import md, short
@@ -53,12 +54,12 @@ with review:
                 [
                     {
                         "why": ", ".join(problems(r)),
-                        "grade": grade_label(r),
-                        "citation": r.citation_status,
-                        "overclaim": is_overclaim(r),
+                        "grade": r.grade.value,
+                        "citation": r.citation_status.value,
+                        "overclaim": r.overclaim,
                         "claim": r.text,
                         "article": titles.get(r.source_id) or r.source_title or r.source_id,
-                        "flagged": bool(r.flagged),
+                        "flagged": r.flagged,
                     }
                     for r in rows
                 ]
@@ -88,52 +89,49 @@ with review:
             badge_row(row)
             if st.button("Open claim detail", key="queue-open"):
                 nav.open_claim(pick)
-            found = problems(row)
-            suggestion = {"no citation": "uncited", "vague attribution": "vague attribution"}
-            flag_form(
-                pick, key="queue", suggested=suggestion.get(found[0], "overclaim") if found else "other"
-            )
+            flag_form(pick, key="queue", suggested=suggested_reason(row))
 
 with flagged:
-    status = st.radio(
-        "Flags", ["open", "resolved", "dismissed", "all"], horizontal=True, key="queue-flag-status"
+    shown = st.radio(
+        "Flags", [*(s.value for s in FlagStatus), "all"], horizontal=True, key="queue-flag-status"
     )
-    found = or_stop(data.list_flags, None if status == "all" else status, 0, 200)
-    if not found:
+    wanted = None if shown == "all" else FlagStatus(shown)
+    flags = or_stop(data.list_flags, wanted, 0, 200)
+    if not flags:
         st.caption(
-            f"No {'' if status == 'all' else status + ' '}flags. Flag a statement in **To review** or on a claim's page."
+            f"No {'' if wanted is None else wanted.value + ' '}flags. Flag a statement in **To review** or on a claim's page."
         )
     else:
         st.dataframe(
             [
                 {
-                    "reason": item["flag"].get("reason"),
-                    "status": item["flag"].get("status"),
-                    "by": item["flag"].get("created_by"),
-                    "when": item["flag"].get("created_at"),
-                    "note": item["flag"].get("note") or "",
-                    "claim": item["claim"].get("text"),
+                    "reason": item.flag.reason.value,
+                    "status": item.flag.status.value,
+                    "by": item.flag.created_by,
+                    "when": timestamp(item.flag.created_at),
+                    "note": item.flag.note,
+                    "claim": item.claim.text,
                 }
-                for item in found
+                for item in flags
             ],
             hide_index=True,
             width="stretch",
         )
-        flags_by_id = {item["flag"]["id"]: item for item in found}
+        flags_by_id = {item.flag.id: item for item in flags}
         chosen = st.selectbox(
             "Flag and its history",
             list(flags_by_id),
             format_func=lambda i: (
-                f"{flags_by_id[i]['flag'].get('reason')} ({flags_by_id[i]['flag'].get('status')}) — "
-                f"{short(flags_by_id[i]['claim'].get('text'), 100)}"
+                f"{flags_by_id[i].flag.reason.value} ({flags_by_id[i].flag.status.value}) — "
+                f"{short(flags_by_id[i].claim.text, 100)}"
             ),
             key="queue-flag",
         )
-        claim_id = flags_by_id[chosen]["claim"]["id"]
+        claim_id = flags_by_id[chosen].claim.id
         detail = attempt(data.get_claim, claim_id)
         if detail is not None:
             quote(detail.claim.text)
-            flag_list([f for f in detail.flags if f.flag.get("id") == chosen], key="queue-flag")
+            flag_list([f for f in detail.flags if f.id == chosen], key="queue-flag")
             if st.button("Open claim detail", key="queue-flag-open"):
                 nav.open_claim(claim_id)
 
@@ -141,19 +139,19 @@ with report:
     target = st.selectbox("Article", list(titles), format_func=lambda i: titles[i], key="report-source")
     view = or_stop(data.get_source, target)
     its_flags = data.flags_of_source(target)
-    rows_out = export.report_rows(view.claims, its_flags)
-    corrected = export.corrected_count(its_flags)
+    rows_out = downloads.report_rows(view.claims, its_flags)
+    corrected = downloads.corrected_count(its_flags)
     done = f" {corrected} marked corrected by an editor." if corrected else ""
     st.markdown(f"**{len(rows_out)} statements** need correcting in {md(titles[target])}.{done}")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    markdown = export.correction_markdown(view.source, rows_out, stamp)
+    markdown = downloads.correction_markdown(view.source, rows_out, stamp)
     dl = st.columns(2)
     dl[0].download_button(
         "Download report (Markdown)", markdown, f"corrections-{target}.md", "text/markdown", key="report-md"
     )
     dl[1].download_button(
         "Download report (CSV)",
-        export.correction_csv(rows_out),
+        downloads.correction_csv(rows_out),
         f"corrections-{target}.csv",
         "text/csv",
         key="report-csv",

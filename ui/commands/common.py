@@ -8,14 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kb.settings import Settings, get_settings
+from kb.settings import get_settings
 
 if TYPE_CHECKING:  # the store (and the neo4j driver) load only for commands that use the graph
     from kb.store import GraphStore
-
-
-def settings() -> Settings:
-    return get_settings()
 
 
 def open_store() -> GraphStore:
@@ -23,7 +19,7 @@ def open_store() -> GraphStore:
     schema holds a constraint or index kb did not make (an extra unique one makes ingest fail)."""
     from kb.store import GraphStore
 
-    store = GraphStore.connect(settings())
+    store = GraphStore.connect(get_settings())
     if extra := store.unknown_schema():
         click.echo(
             f"warning: the graph holds {', '.join(extra)}, which kb does not define; "

@@ -7,10 +7,9 @@ import time
 import click
 
 from kb import engine
+from kb.drivers import engine_answers, ping_timeout
 from kb.errors import EngineError
-from kb.settings import Settings
-from kb.store import engine_answers, ping_timeout
-from ui.commands.common import settings
+from kb.settings import Settings, get_settings
 
 
 @click.group("engine")
@@ -40,7 +39,7 @@ def _start(cfg: Settings) -> None:
 @engine_group.command("start")
 def start_cmd() -> None:
     """Start the embedded engine in the background (no-op when it is running and answers)."""
-    cfg = settings()
+    cfg = get_settings()
     if _not_used(cfg):
         return
     if state := engine.recorded(cfg):
@@ -67,13 +66,13 @@ def _stop(cfg: Settings) -> None:
 @engine_group.command("stop")
 def stop_cmd() -> None:
     """Stop the embedded engine cleanly; kill it if it has not stopped within KB_ENGINE_STOP_TIMEOUT."""
-    _stop(settings())
+    _stop(get_settings())
 
 
 @engine_group.command("restart")
 def restart_cmd() -> None:
     """Stop the embedded engine (killing it if it hangs) and start it again."""
-    cfg = settings()
+    cfg = get_settings()
     if _not_used(cfg):
         return
     _stop(cfg)
@@ -83,7 +82,7 @@ def restart_cmd() -> None:
 @engine_group.command("status")
 def status_cmd() -> None:
     """Say whether the embedded engine runs and answers a query, and where."""
-    cfg = settings()
+    cfg = get_settings()
     state = engine.recorded(cfg)
     if state is None:
         click.echo(f"engine not running (data directory {cfg.engine_dir})")
@@ -92,7 +91,3 @@ def status_cmd() -> None:
         raise _hung(cfg, state)
     uptime = time.time() - state.started_at
     click.echo(f"engine running: pid {state.pid}, {state.uri}, up {uptime:.0f} s, data {cfg.engine_dir}")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(engine_group)

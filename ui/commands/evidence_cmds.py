@@ -7,8 +7,9 @@ import click
 from ingest.http import make_session
 from ingest.resolve import RateLimiter, candidate_citations, find_candidates
 from kb.errors import KBError
+from kb.settings import get_settings
 from ui import workflows
-from ui.commands.common import open_store, settings
+from ui.commands.common import open_store
 
 
 @click.command("resolve")
@@ -21,7 +22,7 @@ def resolve_cmd(retry_unresolved: bool, quiet: bool) -> None:
 
     Works are saved a batch at a time, so an interrupted run picks up where it stopped.
     """
-    cfg = settings()
+    cfg = get_settings()
     if cfg.offline:
         raise click.ClickException("KB_OFFLINE is set: nothing can be looked up; unset it to resolve works")
     with open_store() as store:
@@ -32,12 +33,9 @@ def resolve_cmd(retry_unresolved: bool, quiet: bool) -> None:
 
 
 @click.command("grade")
-@click.option(
-    "--all", "all_claims", is_flag=True, required=True, help="Re-grade every claim (after a rubric change)."
-)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def grade_cmd(all_claims: bool, quiet: bool) -> None:
-    """Grade claims again with the current rubric (stored with its version)."""
+def grade_cmd(quiet: bool) -> None:
+    """Grade every claim again with the current rubric (after a rubric change; stored with its version)."""
     from kb.grading import RUBRIC_VERSION
 
     with open_store() as store:
@@ -53,14 +51,14 @@ def candidates_cmd(limit: int, per_claim: int) -> None:
 
     Candidates never count for a grade until an editor accepts one in the app.
     """
-    cfg = settings()
+    cfg = get_settings()
     if cfg.offline:
         raise click.ClickException("KB_OFFLINE is set: the literature search needs the network")
     limiter = RateLimiter.for_settings(cfg)
     found = 0
     with open_store() as store, make_session(cfg) as session:
         rows = store.uncited_claims(page_size=limit)
-        for claim in store.claims_by_id([r["id"] for r in rows]):
+        for claim in store.claims_by_id([r.id for r in rows]):
             try:
                 works = find_candidates(claim, session, cfg, rate_limiter=limiter, limit=per_claim)
             except KBError as e:
@@ -69,8 +67,3 @@ def candidates_cmd(limit: int, per_claim: int) -> None:
             store.add_candidates(works, candidate_citations(claim, works))
             found += len(works)
     click.echo(f"{found} candidate works stored for {len(rows)} uncited claims")
-
-
-def register(cli: click.Group) -> None:
-    for command in (resolve_cmd, grade_cmd, candidates_cmd):
-        cli.add_command(command)

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 import click
 
 from ingest import cues_cli, evidence
+from ingest.analysis_json import analysis_json
 from ingest.errors import IngestError, one_line
-from ingest.export import analysis_json
 from ingest.pipeline import analyse_inputs
-from kb.settings import Settings
-from ui.commands.common import print_json, settings, table
+from kb.settings import Settings, get_settings
+from ui.commands.common import print_json, table
 
 
 @contextlib.contextmanager
@@ -86,7 +86,7 @@ def extract_cmd(input_: str, as_json: bool, resolve_works: bool) -> None:
     Cited works are not looked up unless --resolve is given, so grades then treat them as
     unverified.
     """
-    cfg = settings()
+    cfg = get_settings()
     # One input, then exit: the analysis runs here, not in a worker process (which would double
     # the start-up), held to the same budgets by `_budget` (see ingest/workers.py for batches).
     with _budget(cfg, input_):
@@ -112,8 +112,3 @@ def extract_cmd(input_: str, as_json: bool, resolve_works: bool) -> None:
 def cues_cmd() -> None:
     """Read one sentence per line on stdin; print its hedges, boosters and attribution as JSON lines."""
     cues_cli.run(sys.stdin, sys.stdout)
-
-
-def register(cli: click.Group) -> None:
-    for command in (extract_cmd, cues_cmd):
-        cli.add_command(command)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ui.commands.common import open_store, print_json, settings
+from kb.settings import get_settings
+from ui.commands.common import open_store, print_json
 
 
 @click.command("status")
@@ -38,7 +39,7 @@ def reset_cmd(yes: bool) -> None:
         raise click.UsageError("this deletes the whole graph; run `kb reset --yes` to confirm")
     with open_store() as store:
         deleted = store.reset()
-    where = "Neo4j" if settings().uses_neo4j else "the embedded engine"
+    where = "Neo4j" if get_settings().uses_neo4j else "the embedded engine"
     click.echo(f"deleted {deleted} nodes from {where}")
 
 
@@ -54,8 +55,3 @@ def check_cmd(limit: int) -> None:
     for name, ids in problems.items():
         click.echo(f"{name}: {', '.join(ids)}")
     raise SystemExit(1)
-
-
-def register(cli: click.Group) -> None:
-    for command in (status_cmd, reset_cmd, check_cmd):
-        cli.add_command(command)

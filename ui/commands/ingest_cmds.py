@@ -6,9 +6,11 @@ import sys
 
 import click
 
+from kb.models import CitationStatus, Grade
+from kb.settings import get_settings
 from kb.views import ClaimFilter
 from ui import workflows
-from ui.commands.common import open_store, print_json, settings, table
+from ui.commands.common import open_store, print_json, table
 
 
 @click.command("ingest")
@@ -28,7 +30,7 @@ def ingest_cmd(inputs: tuple[str, ...], as_list: bool, offline: bool, quiet: boo
     KB_INPUT_TIMEOUT seconds fails; a document with more than KB_MAX_CLAIMS claims or
     KB_MAX_CITATIONS citations is stored cut, with a warning line.
     """
-    cfg = settings()
+    cfg = get_settings()
     with open_store() as store:
         report = workflows.ingest_batch(
             store,
@@ -64,8 +66,10 @@ _EMPTY_SHOWN = 5  # documents named in the "no claim found" line
 
 @click.command("claims")
 @click.option("--source", "source_id", help="Only claims of this source id.")
-@click.option("--status", type=click.Choice(["cited", "vague", "missing"]), help="Only this citation status.")
-@click.option("--grade", help="Only this grade (high, moderate, low, very low, none, not graded).")
+@click.option(
+    "--status", type=click.Choice([s.value for s in CitationStatus]), help="Only this citation status."
+)
+@click.option("--grade", type=click.Choice([g.value for g in Grade]), help="Only this grade.")
 @click.option("--intervention", help="Only claims about this normalized intervention (e.g. ketamine).")
 @click.option("--search", help="Only claims whose text contains this (case-insensitive).")
 @click.option("--page", default=0, show_default=True, help="Page number, from 0.")
@@ -83,7 +87,11 @@ def claims_cmd(
 ) -> None:
     """List claims in the graph, worst supported first."""
     flt = ClaimFilter(
-        source_id=source_id, status=status, grade=grade, intervention=intervention, search=search
+        source_id=source_id,
+        status=CitationStatus(status) if status else None,
+        grade=Grade(grade) if grade else None,
+        intervention=intervention,
+        search=search,
     )
     with open_store() as store:
         result = store.list_claims(flt, page=page, page_size=page_size)
@@ -93,7 +101,10 @@ def claims_cmd(
                 "total": result.total,
                 "page": page,
                 "claims": [
-                    {**row.model_dump(exclude={"atoms_json"}), "atoms": row.atoms, "grade": row.grade_label}
+                    {
+                        **row.model_dump(mode="json", exclude={"atoms_json"}),
+                        "atoms": [a.model_dump() for a in row.atoms],
+                    }
                     for row in result.rows
                 ],
             }
@@ -103,7 +114,7 @@ def claims_cmd(
         click.echo("no claims match; ingest articles with `kb ingest PATH-OR-URL`")
         return
     rows = [
-        {"id": r.id, "status": r.citation_status, "grade": r.grade_label, "claim": r.text}
+        {"id": r.id, "status": r.citation_status.value, "grade": r.grade.value, "claim": r.text}
         for r in result.rows
     ]
     table(rows, ["id", "status", "grade", "claim"], {"claim": 90})
@@ -128,8 +139,3 @@ def sources_cmd(all_versions: bool, as_json: bool) -> None:
         ["id", "title", "claim_count", "cited_count", "ingested_at"],
         {"title": 60},
     )
-
-
-def register(cli: click.Group) -> None:
-    for command in (ingest_cmd, claims_cmd, sources_cmd):
-        cli.add_command(command)

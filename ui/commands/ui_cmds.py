@@ -24,7 +24,8 @@ from types import FrameType
 
 import click
 
-from ui.commands.common import open_store, settings
+from kb.settings import get_settings
+from ui.commands.common import open_store
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 READY_TIMEOUT = 60.0  # seconds to wait for the app's first answer before giving up on the browser
@@ -146,7 +147,7 @@ def ui_cmd(port: int, host: str, headless: bool) -> None:
     url = f"http://{host}:{port}/"
     click.echo(f"graph: {where}")
     click.echo(f"app:   {url}   (Ctrl+C to stop)")
-    max_upload_mb = max(1, math.ceil(settings().http_max_bytes / 1_000_000))
+    max_upload_mb = max(1, math.ceil(get_settings().http_max_bytes / 1_000_000))
     # Its own process group: Ctrl+C in the terminal reaches only `kb ui`, which stops Streamlit
     # once; two signals would make it print "Stopping…" twice.
     proc = subprocess.Popen(
@@ -171,7 +172,3 @@ def ui_cmd(port: int, host: str, headless: bool) -> None:
         code = _stop(proc)
     if code not in (0, -signal.SIGTERM, -signal.SIGINT, 130):
         raise click.ClickException(f"the app stopped with exit status {code}")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(ui_cmd)

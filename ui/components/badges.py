@@ -14,8 +14,8 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from kb.views import ClaimRow
-from ui.components.claims import STATUS_LABELS, grade_label, is_overclaim
-from ui.components.palette import FLAGGED, GRADE, OVERCLAIM, STATUS, UNKNOWN, Swatch
+from ui.components.claim_summary import STATUS_LABELS
+from ui.components.palette import FLAGGED, OVERCLAIM, Swatch, grade_swatch, status_swatch
 from ui.components.safe import esc
 
 _BADGE = (
@@ -34,13 +34,12 @@ def badge(text: str, swatch: Swatch, *, title: str = "") -> str:
 
 def claim_badges(row: ClaimRow, *, flagged: bool | None = None) -> str:
     """Grade, citation status, overclaim and (when asked) flagged, as one line of badges."""
-    grade = grade_label(row)
     status = row.citation_status
     parts = [
-        badge(f"grade: {grade}", GRADE.get(grade, UNKNOWN), title="certainty of the evidence"),
-        badge(STATUS_LABELS.get(status, status), STATUS.get(status, UNKNOWN), title="citation status"),
+        badge(f"grade: {row.grade.value}", grade_swatch(row.grade), title="certainty of the evidence"),
+        badge(STATUS_LABELS[status], status_swatch(status), title="citation status"),
     ]
-    if is_overclaim(row):
+    if row.overclaim:
         parts.append(badge("overclaim", OVERCLAIM, title="wording stronger than the evidence"))
     if row.flagged if flagged is None else flagged:
         parts.append(badge("flagged", FLAGGED, title="an editor flagged this claim"))
@@ -53,9 +52,9 @@ def _cell(swatch: Swatch) -> str:
 
 def _styles(column: str, value: Any) -> str:
     if column == "grade":
-        return _cell(GRADE.get(str(value), UNKNOWN))
+        return _cell(grade_swatch(value))
     if column == "citation":
-        return _cell(STATUS.get(str(value), UNKNOWN))
+        return _cell(status_swatch(value))
     if column == "overclaim" and value is True:
         return _cell(OVERCLAIM)
     return ""

@@ -7,12 +7,10 @@ too and clears the read cache, so the next rerun shows what was just written.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from kb.models import Flag, FlagEvent, FlagStatus
-from kb.settings import Settings, get_settings
+from kb.models import Entity, EntityKind, Flag, FlagEvent, FlagReason, FlagStatus
+from kb.settings import get_settings
 from kb.store import GraphStore
 from kb.views import (
     ClaimDetail,
@@ -21,16 +19,14 @@ from kb.views import (
     ClaimRow,
     ConsoleResult,
     Counts,
+    FlaggedClaim,
     SourceRow,
     SourceView,
     Subgraph,
+    UnsupportedProposition,
 )
 
 READ_TTL = 60  # seconds a read may be served from the cache
-
-
-def settings() -> Settings:
-    return get_settings()
 
 
 @st.cache_resource(show_spinner="Connecting to the graph…", on_release=lambda store: store.close())
@@ -96,12 +92,12 @@ def editor_queue(
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def top_unsupported_propositions(limit: int = 10) -> list[dict[str, Any]]:
+def top_unsupported_propositions(limit: int = 10) -> list[UnsupportedProposition]:
     return get_store().top_unsupported_propositions(limit)
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def entities(kind: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+def entities(kind: EntityKind | None = None, limit: int = 500) -> list[Entity]:
     return get_store().entities(kind, limit)
 
 
@@ -111,17 +107,17 @@ def neighbourhood(node_id: str, hops: int = 1, limit: int = 100) -> Subgraph:
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def list_flags(status: str | None = None, page: int = 0, page_size: int = 100) -> list[dict[str, Any]]:
+def list_flags(status: FlagStatus | None = None, page: int = 0, page_size: int = 100) -> list[FlaggedClaim]:
     return get_store().list_flags(status=status, page=page, page_size=page_size)
 
 
-def flags_of_source(source_id: str, *, max_pages: int = 20, page_size: int = 500) -> list[dict[str, Any]]:
+def flags_of_source(source_id: str, *, max_pages: int = 20, page_size: int = 500) -> list[FlaggedClaim]:
     """Every flag on a claim of one source, newest first, composed from `list_flags` pages
     (the store has no per-source flag read yet)."""
-    found: list[dict[str, Any]] = []
+    found: list[FlaggedClaim] = []
     for page in range(max_pages):
         rows = list_flags(None, page, page_size)
-        found += [r for r in rows if r["claim"].get("source_id") == source_id]
+        found += [r for r in rows if r.claim.source_id == source_id]
         if len(rows) < page_size:
             break
     return found
@@ -135,7 +131,7 @@ def run_console(query: str) -> ConsoleResult:
 # --- writes (each clears the read cache) ------------------------------------------------------
 
 
-def create_flag(claim_id: str, *, reason: str, by: str, note: str = "") -> Flag:
+def create_flag(claim_id: str, *, reason: FlagReason, by: str, note: str = "") -> Flag:
     try:
         return get_store().create_flag(claim_id, reason=reason, by=by, note=note)
     finally:

@@ -7,13 +7,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from kb.models import FlagStatus
-from kb.views import FlagView
+from kb.models import Flag, FlagReason, FlagStatus, timestamp
 from ui.components import data, nav
 from ui.components.feedback import attempt
 from ui.components.safe import md
-
-REASONS = ("uncited", "vague attribution", "overclaim", "misleading", "other")
 
 
 def flash(message: str) -> None:
@@ -22,13 +19,15 @@ def flash(message: str) -> None:
     st.rerun()
 
 
-def flag_form(claim_id: str, *, key: str, suggested: str = "uncited") -> None:
+def flag_form(claim_id: str, *, key: str, suggested: FlagReason) -> None:
+    reasons = list(FlagReason)
     with st.form(f"flag-form-{key}", clear_on_submit=True):
         st.markdown("**Flag this claim**")
         reason = st.selectbox(
             "Reason",
-            REASONS,
-            index=REASONS.index(suggested) if suggested in REASONS else 0,
+            reasons,
+            index=reasons.index(suggested),
+            format_func=lambda r: r.value,
             key=f"reason-{key}",
         )
         note = st.text_area(
@@ -37,34 +36,33 @@ def flag_form(claim_id: str, *, key: str, suggested: str = "uncited") -> None:
         if st.form_submit_button("Flag claim", key=f"flag-submit-{key}", type="primary"):
             flag = attempt(data.create_flag, claim_id, reason=reason, by=nav.editor_name(), note=note)
             if flag:
-                flash(f"Flagged as “{reason}” by {nav.editor_name()}.")
+                flash(f"Flagged as “{reason.value}” by {nav.editor_name()}.")
 
 
-def _history(view: FlagView) -> None:
+def _history(flag: Flag) -> None:
     st.dataframe(
         [
-            {"when": e.get("at"), "status": e.get("status"), "by": e.get("by"), "note": e.get("note") or ""}
-            for e in view.history
+            {"when": timestamp(e.at), "status": e.status.value, "by": e.by, "note": e.note}
+            for e in flag.history
         ],
         hide_index=True,
         width="stretch",
     )
 
 
-def flag_list(flags: Sequence[FlagView], *, key: str) -> None:
+def flag_list(flags: Sequence[Flag], *, key: str) -> None:
     if not flags:
         st.caption("No editor has flagged this claim.")
         return
-    for view in flags:
-        f = view.flag
+    for f in flags:
         with st.container(border=True):
             st.markdown(
-                f"**{md(f.get('reason'))}** — {md(f.get('status'))}, by {md(f.get('created_by'))}"
-                + (f": {md(f.get('note'))}" if f.get("note") else "")
+                f"**{md(f.reason.value)}** — {md(f.status.value)}, by {md(f.created_by)}"
+                + (f": {md(f.note)}" if f.note else "")
             )
-            _history(view)
-            if f.get("status") == FlagStatus.OPEN.value:
-                _actions(f["id"], key=f"{key}-{f['id']}")
+            _history(f)
+            if f.status is FlagStatus.OPEN:
+                _actions(f.id, key=f"{key}-{f.id}")
 
 
 def _actions(flag_id: str, *, key: str) -> None:

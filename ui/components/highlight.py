@@ -1,16 +1,18 @@
 """The article text with its claims highlighted in place, as escaped HTML (pure; no Streamlit).
 
-Every piece of text goes through `esc`; the only markup is what this module writes. Spans that
-overlap an earlier claim are clipped to start after it; spans outside the text are skipped.
+Every piece of text goes through `esc`; the only markup is what this module writes. A claim is
+tinted by its grade. Spans that overlap an earlier claim are clipped to start after it; spans
+outside the text are skipped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kb.models import Grade
 from kb.views import ClaimRow
-from ui.components.claims import STATUS_LABELS, colour, grade_label
-from ui.components.palette import GRADE, GRADES, STATUS, STATUSES
+from ui.components.claim_summary import STATUS_LABELS
+from ui.components.palette import grade_swatch
 from ui.components.safe import esc
 
 _BOX = (
@@ -21,17 +23,16 @@ _BOX = (
 
 def numbered(claims: Sequence[ClaimRow]) -> list[tuple[int, ClaimRow]]:
     """Claims in reading order, numbered from 1 (the numbers shown in the text and the picker)."""
-    ordered = sorted(claims, key=lambda c: (c.start if c.start is not None else 10**12, c.id))
+    ordered = sorted(claims, key=lambda c: (c.start, c.id))
     return list(enumerate(ordered, 1))
 
 
 def _mark(n: int, claim: ClaimRow, body: str, selected: bool) -> str:
-    underline = "solid" if claim.grade else "dashed"
     outline = "outline: 2px solid #1c7ed6; outline-offset: 1px;" if selected else ""
-    tip = f"#{n} · grade: {grade_label(claim)} · {STATUS_LABELS.get(claim.citation_status, claim.citation_status)}"
+    tip = f"#{n} · grade: {claim.grade.value} · {STATUS_LABELS[claim.citation_status]}"
     return (
-        f'<mark data-claim="{esc(claim.id)}" title="{esc(tip)}" style="background: {colour(claim)}; '
-        f'border-bottom: 2px {underline} #495057; padding: 0 1px; {outline}">{body}'
+        f'<mark data-claim="{esc(claim.id)}" title="{esc(tip)}" style="background: {grade_swatch(claim.grade).tint}; '
+        f'border-bottom: 2px solid #495057; padding: 0 1px; {outline}">{body}'
         f'<sup style="font-size: 0.7em; color: #495057;">&#8201;#{n}</sup></mark>'
     )
 
@@ -40,8 +41,6 @@ def highlight_html(text: str, claims: Sequence[ClaimRow], selected: str | None =
     pieces: list[str] = []
     pos = 0
     for n, claim in numbered(claims):
-        if claim.start is None or claim.end is None:
-            continue
         start, end = max(claim.start, pos), min(claim.end, len(text))
         if end <= start:
             continue
@@ -54,27 +53,20 @@ def highlight_html(text: str, claims: Sequence[ClaimRow], selected: str | None =
 
 def context_html(text: str, claim: ClaimRow, width: int = 400) -> str:
     """The claim with `width` characters either side, the claim itself highlighted."""
-    if claim.start is None or claim.end is None or claim.end > len(text):
+    if claim.end > len(text):
         return f'<div style="{_BOX}">{esc(claim.text)}</div>'
     left = max(0, claim.start - width)
     right = min(len(text), claim.end + width)
     before = ("…" if left else "") + text[left : claim.start]
     after = text[claim.end : right] + ("…" if right < len(text) else "")
-    mark = f'<mark style="background: {colour(claim)}; padding: 0 1px;">{esc(text[claim.start : claim.end])}</mark>'
+    mark = f'<mark style="background: {grade_swatch(claim.grade).tint}; padding: 0 1px;">{esc(text[claim.start : claim.end])}</mark>'
     return f'<div style="{_BOX}">{esc(before)}{mark}{esc(after)}</div>'
 
 
 def legend_html() -> str:
-    def chip(label: str, tint: str, underline: str) -> str:
-        return (
-            f'<span style="background: {tint}; border-bottom: 2px {underline} #495057; '
-            f'padding: 0 6px; margin-right: 6px; white-space: nowrap;">{esc(label)}</span>'
-        )
-
-    graded = "".join(chip(g, GRADE[g].tint, "solid") for g in GRADES)
-    ungraded = "".join(chip(STATUS_LABELS[s], STATUS[s].tint, "dashed") for s in STATUSES)
-    return (
-        '<div style="font-size: 0.85rem; line-height: 2;">'
-        f"<b>Graded</b> (certainty of evidence): {graded}<br>"
-        f"<b>Not graded yet</b> (citation status): {ungraded}</div>"
+    chips = "".join(
+        f'<span style="background: {grade_swatch(g).tint}; border-bottom: 2px solid #495057; '
+        f'padding: 0 6px; margin-right: 6px; white-space: nowrap;">{esc(g.value)}</span>'
+        for g in Grade
     )
+    return f'<div style="font-size: 0.85rem; line-height: 2;"><b>Certainty of the evidence</b>: {chips}</div>'

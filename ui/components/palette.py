@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NOT_GRADED = "not graded"
-GRADES = ("high", "moderate", "low", "very low", "none")
-STATUSES = ("cited", "vague", "missing")
+from kb.models import CitationStatus, Grade
 
 
 @dataclass(frozen=True)
@@ -24,24 +22,23 @@ class Swatch:
 
 
 GRADE = {
-    "high": Swatch("#2b8a3e", "#b2f2bb", "#ffffff"),
-    "moderate": Swatch("#74b816", "#d8f5a2", "#1b2b06"),
-    "low": Swatch("#fcc419", "#fff3bf", "#3b2a00"),
-    "very low": Swatch("#f76707", "#ffd8a8", "#ffffff"),
-    "none": Swatch("#c92a2a", "#ffc9c9", "#ffffff"),
-    NOT_GRADED: Swatch("#adb5bd", "#e9ecef", "#212529"),
+    Grade.HIGH: Swatch("#2b8a3e", "#b2f2bb", "#ffffff"),
+    Grade.MODERATE: Swatch("#74b816", "#d8f5a2", "#1b2b06"),
+    Grade.LOW: Swatch("#fcc419", "#fff3bf", "#3b2a00"),
+    Grade.VERY_LOW: Swatch("#f76707", "#ffd8a8", "#ffffff"),
+    Grade.NONE: Swatch("#c92a2a", "#ffc9c9", "#ffffff"),
 }
 STATUS = {
-    "cited": Swatch("#1971c2", "#a5d8ff", "#ffffff"),
-    "vague": Swatch("#9c36b5", "#eebefa", "#ffffff"),
-    "missing": Swatch("#495057", "#dee2e6", "#ffffff"),
+    CitationStatus.CITED: Swatch("#1971c2", "#a5d8ff", "#ffffff"),
+    CitationStatus.VAGUE: Swatch("#9c36b5", "#eebefa", "#ffffff"),
+    CitationStatus.MISSING: Swatch("#495057", "#dee2e6", "#ffffff"),
 }
 OVERCLAIM = Swatch("#e03131", "#fff5f5", "#ffffff")
 FLAGGED = Swatch("#d6336c", "#ffdeeb", "#ffffff")
 UNKNOWN = Swatch("#ced4da", "#f1f3f5", "#212529")
 
 # Node kinds in the graph: hues apart from the grades', and a shape each (claims are squares,
-# coloured by grade, or by citation status before grading).
+# coloured by grade).
 NODE = {
     "Source": (Swatch("#364fc7", "#dbe4ff", "#ffffff"), "hexagon"),
     "Claim": (Swatch("#868e96", "#f1f3f5", "#ffffff"), "round-rectangle"),
@@ -54,9 +51,10 @@ NODE = {
 }
 
 
-def grade_swatch(grade: str | None) -> Swatch:
-    return GRADE.get(grade or NOT_GRADED, UNKNOWN)
+def grade_swatch(grade: object) -> Swatch:
+    """A grade's colours; a value that is no grade (from a console query's node) gets UNKNOWN."""
+    return GRADE.get(grade, UNKNOWN) if isinstance(grade, str) else UNKNOWN
 
 
-def status_swatch(status: str | None) -> Swatch:
-    return STATUS.get(status or "", UNKNOWN)
+def status_swatch(status: object) -> Swatch:
+    return STATUS.get(status, UNKNOWN) if isinstance(status, str) else UNKNOWN

@@ -12,6 +12,8 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
+from kb.models import Work
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=\"'&%@^])")
 # Streamlit's Markdown (GFM) turns literal URLs, www. names and e-mail addresses into links after
 # escapes are resolved, so escaping cannot stop it; an invisible WORD JOINER inside "://",
@@ -94,18 +96,18 @@ def trial_url(nct: object) -> str | None:
     return f"https://clinicaltrials.gov/study/{value}" if NCT.match(value) else None
 
 
-def work_links(work: dict[str, object]) -> list[tuple[str, str]]:
+def work_links(work: Work) -> list[tuple[str, str]]:
     """(label, url) pairs for a work, from validated identifiers only."""
     links: list[tuple[str, str]] = []
     for label, url in (
-        (f"DOI {work.get('doi')}", doi_url(work.get("doi"))),
-        (f"PubMed {work.get('pmid')}", pubmed_url(work.get("pmid"))),
-        (f"PMC {work.get('pmcid')}", pmc_url(work.get("pmcid"))),
-        (f"ClinicalTrials.gov {work.get('nct')}", trial_url(work.get("nct"))),
+        (f"DOI {work.doi}", doi_url(work.doi)),
+        (f"PubMed {work.pmid}", pubmed_url(work.pmid)),
+        (f"PMC {work.pmcid}", pmc_url(work.pmcid)),
+        (f"ClinicalTrials.gov {work.nct}", trial_url(work.nct)),
     ):
         if url:
             links.append((label, url))
-    page = http_url(work.get("url"))
+    page = http_url(work.url)
     if page and not links:
         links.append(("web page", page))
     return links

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from kb.views import SourceRecord, SourceRow
 
 _LABEL = re.compile(r"^\s*(?:page\s+)?title\s*[:\-–—|]\s*", re.IGNORECASE)
 _HEADING_MAX_WORDS = 14
@@ -62,12 +63,12 @@ def place_name(locator: object, key: object = None) -> str:
     return key_text or "Untitled article"
 
 
-def display_title(source: Any, text: str | None = None) -> str:
-    """The name to show for a source (a `SourceRow` or a source's property dict)."""
-    get = source.get if isinstance(source, dict) else lambda name: getattr(source, name, None)
-    if text is None and isinstance(source, dict):
-        text = source.get("text")
-    title = clean_title(get("title"))
+def display_title(source: SourceRow, text: str | None = None) -> str:
+    """The name to show for a source; its first heading is looked for in `text`, or in its own
+    text when it is a `SourceRecord`."""
+    if text is None and isinstance(source, SourceRecord):
+        text = source.text
+    title = clean_title(source.title)
     if title and not _cut(title):
         return title
-    return first_heading(text) or place_name(get("locator"), get("key"))
+    return first_heading(text) or place_name(source.locator, source.key)

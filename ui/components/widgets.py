@@ -9,10 +9,11 @@ from typing import Any
 import streamlit as st
 from streamlit_cytoscape import EdgeStyle, InfopanelAction, NodeStyle, streamlit_cytoscape
 
+from kb.models import WorkStatus
 from kb.views import CitedWork, ClaimDetail, ClaimRow, Subgraph
-from ui.components import data, graph, nav
+from ui.components import cytoscape, data, nav
 from ui.components.badges import claim_badges
-from ui.components.claims import Summary, cue_words, grade_label, is_overclaim
+from ui.components.claim_summary import Summary, cue_words
 from ui.components.feedback import attempt
 from ui.components.palette import grade_swatch
 from ui.components.safe import esc, md, md_link, short, work_links
@@ -34,16 +35,12 @@ def quote(text: str) -> None:
     )
 
 
-def grade_block(detail: ClaimDetail) -> None:
-    a = detail.assessment
-    if not a:
-        st.caption("Not graded: the evidence for this claim has not been assessed yet.")
-        return
+def grade_block(claim: ClaimRow) -> None:
     st.markdown(
-        f"**Why “{md(a.get('grade'))}”** (score {a.get('score', 0):.2f}, rubric {md(a.get('rubric_version', '?'))})"
-        + (" — :red[**overclaim**: the wording is stronger than the evidence]" if a.get("overclaim") else "")
+        f"**Why “{md(claim.grade.value)}”** (score {claim.score:.2f}, rubric {md(claim.rubric_version)})"
+        + (" — :red[**overclaim**: the wording is stronger than the evidence]" if claim.overclaim else "")
     )
-    for reason in a.get("reasons") or []:
+    for reason in claim.reasons:
         st.markdown(f"- {md(reason)}")
 
 
@@ -51,7 +48,7 @@ def atoms_and_cues(row: ClaimRow) -> None:
     atoms = row.atoms
     if atoms:
         st.dataframe(
-            [{k: a.get(k) or "" for k in ("intervention", "effect", "outcome", "population")} for a in atoms],
+            [a.model_dump(mode="json", exclude_none=True) for a in atoms],
             hide_index=True,
             width="stretch",
         )
@@ -61,40 +58,35 @@ def atoms_and_cues(row: ClaimRow) -> None:
     st.markdown(f"**Cues:** {md(cues) if cues else 'none'}")
 
 
-def _work_card(cited: CitedWork, *, candidate: bool, graded: bool) -> None:
+def _work_card(cited: CitedWork, *, candidate: bool) -> None:
     w, edge = cited.work, cited.edge
-    title = w.get("title") or w.get("citation_text") or edge.get("text") or w.get("key")
+    title = w.title or w.citation_text or edge.text or w.key
     with st.container(border=True):
         st.markdown(f"**{md(short(title, 300))}**")
         facts = [
-            f"design: {md(w.get('design') or 'unknown')}",
-            f"year: {md(w.get('year') or '?')}",
-            f"n = {md(w.get('sample_size') or '?')}",
+            f"design: {md(w.design or 'unknown')}",
+            f"year: {md(w.year or '?')}",
+            f"n = {md(w.sample_size or '?')}",
         ]
-        if w.get("journal"):
-            facts.append(md(short(w["journal"], 80)))
-        if w.get("human") is False:
+        if w.journal:
+            facts.append(md(short(w.journal, 80)))
+        if w.human is False:
             facts.append("animal or in-vitro")
-        trial = [str(w[k]) for k in ("trial_phase", "trial_status") if w.get(k)]  # ClinicalTrials.gov
+        trial = [t for t in (w.trial_phase, w.trial_status) if t]  # ClinicalTrials.gov
         if trial:
             facts.append(f"trial: {md(', '.join(trial))}")
-        directness = edge.get("directness") or w.get("directness")
-        if directness:
-            facts.append(f"directness: {md(directness)}")
-        else:  # the grader judges it per claim; its verdict is among the grade's reasons
-            facts.append("directness: see the grade's reasons" if graded else "directness: not assessed")
+        # The grader judges directness per claim, not per work: its verdict is among the reasons.
+        facts.append("directness: see the grade's reasons" if not candidate else "directness: not assessed")
         st.markdown(" · ".join(facts))
-        if w.get("retracted"):
+        if w.retracted:
             st.markdown(":red[**Retracted** — excluded from the grade]")
-        status = w.get("status") or "pending"
-        line = f"status: {md(status)}"
-        if status == "unresolved" and w.get("unresolved_reason"):
-            line += f" ({md(w['unresolved_reason'])})"
-        how = edge.get("provenance") or "?"
-        written = f" as written: “{md(short(edge['text'], 120))}”" if edge.get("text") else ""
+        line = f"status: {md(w.status.value)}"
+        if w.status is WorkStatus.UNRESOLVED and w.unresolved_reason:
+            line += f" ({md(w.unresolved_reason)})"
+        how = edge.provenance or "?"
+        written = f" as written: “{md(short(edge.text, 120))}”" if edge.text else ""
         st.caption(
-            f"{line} · linked by {md(how)}{written}"
-            + (" · accepted" if candidate and edge.get("accepted") else "")
+            f"{line} · linked by {md(how)}{written}" + (" · accepted" if candidate and edge.accepted else "")
         )
         links = work_links(w)
         if links:
@@ -102,10 +94,9 @@ def _work_card(cited: CitedWork, *, candidate: bool, graded: bool) -> None:
 
 
 def citations_block(detail: ClaimDetail) -> None:
-    graded = detail.assessment is not None
     if detail.citations:
         for cited in detail.citations:
-            _work_card(cited, candidate=False, graded=graded)
+            _work_card(cited, candidate=False)
     else:
         st.markdown("**Cites nothing.** The article attaches no reference to this claim.")
     if detail.candidates:
@@ -116,20 +107,22 @@ def citations_block(detail: ClaimDetail) -> None:
             icon="🔎",
         )
         for cited in detail.candidates:
-            _work_card(cited, candidate=True, graded=False)
+            _work_card(cited, candidate=True)
             _candidate_actions(detail.claim.id, cited)
 
 
 def _candidate_actions(claim_id: str, cited: CitedWork) -> None:
     """An editor decides whether a search hit counts as evidence for this claim."""
-    work_id = cited.work["id"]
-    accepted = bool(cited.edge.get("accepted"))
+    work_id = cited.work.id
+    accepted = cited.edge.accepted
     label = "Stop counting it" if accepted else "Accept as evidence"
     clicked = st.button(label, key=f"candidate-{claim_id}-{work_id}", help="The grade is recomputed at once")
-    if clicked and attempt(
-        data.decide_candidate, claim_id, work_id, accepted=not accepted, by=nav.editor_name()
-    ):
-        st.rerun()
+    if clicked:
+        regraded = attempt(
+            data.decide_candidate, claim_id, work_id, accepted=not accepted, by=nav.editor_name()
+        )
+        if regraded is not None:
+            st.rerun()
 
 
 def category_chart(counts: dict[str, int], colours: dict[str, str], *, field: str, height: int = 150) -> None:
@@ -162,9 +155,9 @@ def category_chart(counts: dict[str, int], colours: dict[str, str], *, field: st
 
 
 def grade_chart(summary: Summary, *, height: int = 220) -> None:
-    """A small bar per grade (and "not graded"), in the palette's colours."""
-    colours = {g: grade_swatch(g).strong for g in summary.by_grade}
-    category_chart(summary.by_grade, colours, field="grade", height=height)
+    """A small bar per grade, in the palette's colours."""
+    counts = {g.value: n for g, n in summary.by_grade.items()}
+    category_chart(counts, {g: grade_swatch(g).strong for g in counts}, field="grade", height=height)
 
 
 def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False, chart: bool = False) -> None:
@@ -178,10 +171,6 @@ def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False, cha
     cols[2].metric("Vague attribution", summary.vague, help="lean on unnamed research, cite nothing")
     cols[3].metric("No citation", summary.missing)
     cols[4].metric("Overclaims", summary.overclaims, help="wording stronger than the evidence")
-    if summary.claims and not summary.graded:
-        st.caption(
-            "Not graded yet: colours show citation status. Grades appear once the evidence is assessed."
-        )
     if chart and summary.claims:
         st.markdown("**Strength of the evidence behind its claims**")
         grade_chart(summary)
@@ -204,14 +193,14 @@ def summary_block(summary: Summary, *, key: str, fold_weakest: bool = False, cha
 def claims_table(rows: Sequence[ClaimRow]) -> list[dict[str, Any]]:
     return [
         {
-            "grade": grade_label(r),
-            "citation": r.citation_status,
+            "grade": r.grade.value,
+            "citation": r.citation_status.value,
             "claim": r.text,
             "intervention": ", ".join(r.interventions),
             "outcome": ", ".join(r.outcomes),
             "source": r.source_title or r.source_id,
-            "flagged": bool(r.flagged),
-            "overclaim": is_overclaim(r),
+            "flagged": r.flagged,
+            "overclaim": r.overclaim,
             "cues": cue_words(r),
             "id": r.id,
         }
@@ -260,7 +249,7 @@ def graph_view(
     if not sub.nodes:
         st.caption("Nothing to draw.")
         return
-    labels = sorted({graph.node_label(n) for n in sub.nodes})
+    labels = sorted({cytoscape.node_label(n) for n in sub.nodes})
     types = sorted({e.type for e in sub.edges})
     # A small view gets a wide margin, so two nodes are not drawn a hand's width across. The
     # layout runs again when the number of nodes changes (expand, remove, hide); from the
@@ -270,13 +259,13 @@ def graph_view(
     if keep_places:  # animated, and longer than the component's own 0.5 s expand step, so it ends last
         layout.update(animate=True, animationDuration=700)
     streamlit_cytoscape(
-        graph.elements(sub, focus=focus),
+        cytoscape.elements(sub, focus=focus),
         layout=layout,
         node_styles=[
-            NodeStyle(label, caption="_name", custom_styles=graph.node_style(label)) for label in labels
+            NodeStyle(label, caption="_name", custom_styles=cytoscape.node_style(label)) for label in labels
         ],
         edge_styles=[
-            EdgeStyle(t, caption="label", directed=True, custom_styles=graph.EDGE_STYLE) for t in types
+            EdgeStyle(t, caption="label", directed=True, custom_styles=cytoscape.EDGE_STYLE) for t in types
         ],
         height=height,
         key=key,
@@ -284,7 +273,7 @@ def graph_view(
         node_actions=["expand", "remove"] if expand else [],
         infopanel_actions=[OPEN_ACTION] if on_event else [],
     )
-    html(graph.legend_html())
+    html(cytoscape.legend_html())
     if sub.truncated:
         st.caption(
             "Cut at the node limit: the most connected neighbours are shown. Raise the limit or expand a node."

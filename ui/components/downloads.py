@@ -15,9 +15,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kb.views import ClaimRow, Subgraph
-from ui.components.claims import grade_label, problems
-from ui.components.graph import node_label
+from kb.models import Flag, FlagStatus
+from kb.views import ClaimRow, FlaggedClaim, SourceRecord, Subgraph
+from ui.components.claim_summary import problems
+from ui.components.cytoscape import node_label
 from ui.components.titles import display_title
 
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -108,28 +109,33 @@ def _md(text: Any) -> str:
     return _MD_REPORT.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def _corrected(flags: Sequence[dict[str, Any]]) -> bool:
+def _corrected(flags: Sequence[Flag]) -> bool:
     """An editor resolved a flag on the claim ("the text was corrected") and none is open."""
-    statuses = {f.get("status") for f in flags}
-    return "resolved" in statuses and "open" not in statuses
+    statuses = {f.status for f in flags}
+    return FlagStatus.RESOLVED in statuses and FlagStatus.OPEN not in statuses
 
 
-def _needs_correcting(found: Sequence[str], flags: Sequence[dict[str, Any]]) -> bool:
+def _needs_correcting(found: Sequence[str], flags: Sequence[Flag]) -> bool:
     """An open flag, or a problem the text still has; a dismissed flag ("the flag was wrong")
     adds nothing, a resolved one means the text was corrected."""
     if _corrected(flags):
         return False
-    return bool(found) or any(f.get("status") == "open" for f in flags)
+    return bool(found) or any(f.status is FlagStatus.OPEN for f in flags)
 
 
-def report_rows(claims: Sequence[ClaimRow], flags: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _by_claim(flags: Sequence[FlaggedClaim]) -> dict[str, list[Flag]]:
+    found: dict[str, list[Flag]] = {}
+    for f in flags:
+        found.setdefault(f.claim.id, []).append(f.flag)
+    return found
+
+
+def report_rows(claims: Sequence[ClaimRow], flags: Sequence[FlaggedClaim]) -> list[dict[str, Any]]:
     """One row per claim that needs correcting, in reading order: an open flag, or a problem
     (no citation, vague attribution, overclaim) whose flag no editor has resolved."""
-    flags_by_claim: dict[str, list[dict[str, Any]]] = {}
-    for f in flags:
-        flags_by_claim.setdefault(f["claim"]["id"], []).append(f["flag"])
+    flags_by_claim = _by_claim(flags)
     rows = []
-    for c in sorted(claims, key=lambda c: c.start or 0):
+    for c in sorted(claims, key=lambda c: c.start):
         found, its_flags = problems(c), flags_by_claim.get(c.id, [])
         if not _needs_correcting(found, its_flags):
             continue
@@ -138,10 +144,10 @@ def report_rows(claims: Sequence[ClaimRow], flags: Sequence[dict[str, Any]]) -> 
                 "claim_id": c.id,
                 "text": c.text,
                 "problems": "; ".join(found),
-                "grade": grade_label(c),
-                "citation_status": c.citation_status,
+                "grade": c.grade.value,
+                "citation_status": c.citation_status.value,
                 "flags": "; ".join(
-                    f"{f.get('reason')} ({f.get('status')}, {f.get('created_by')}): {f.get('note') or ''}".strip()
+                    f"{f.reason.value} ({f.status.value}, {f.created_by}): {f.note}".strip()
                     for f in its_flags
                 ),
             }
@@ -149,12 +155,9 @@ def report_rows(claims: Sequence[ClaimRow], flags: Sequence[dict[str, Any]]) -> 
     return rows
 
 
-def corrected_count(flags: Sequence[dict[str, Any]]) -> int:
+def corrected_count(flags: Sequence[FlaggedClaim]) -> int:
     """Statements an editor marked corrected: a flag resolved and none still open."""
-    flags_by_claim: dict[str, list[dict[str, Any]]] = {}
-    for f in flags:
-        flags_by_claim.setdefault(f["claim"]["id"], []).append(f["flag"])
-    return sum(1 for its in flags_by_claim.values() if _corrected(its))
+    return sum(1 for its in _by_claim(flags).values() if _corrected(its))
 
 
 def correction_csv(rows: Sequence[dict[str, Any]]) -> str:
@@ -162,13 +165,13 @@ def correction_csv(rows: Sequence[dict[str, Any]]) -> str:
     return _csv(header, ([r[h] for h in header] for r in rows))
 
 
-def correction_markdown(source: dict[str, Any], rows: Sequence[dict[str, Any]], generated_at: str) -> str:
+def correction_markdown(source: SourceRecord, rows: Sequence[dict[str, Any]], generated_at: str) -> str:
     title = display_title(source)
     lines = [
         f"# Correction report: {_md(title)}",
         "",
-        f"- Source: {_md(source.get('locator') or source.get('key') or '')}",
-        f"- Source id: `{source.get('id')}`",
+        f"- Source: {_md(source.locator or source.key)}",
+        f"- Source id: `{source.id}`",
         f"- Generated: {generated_at}",
         f"- Statements needing correction: {len(rows)}",
         "",

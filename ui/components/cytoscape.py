@@ -5,7 +5,7 @@ drag, a side panel with the clicked node's properties, expand and remove in plac
 decides what it is given. Captions are drawn on a canvas, so they are text by construction;
 the side panel builds text nodes, except that it turns `<a href="http…">` in a value into a link,
 so `inert` breaks that one pattern in every value taken from the graph. Colours and shapes
-come from `palette`: claims are squares coloured by grade (by citation status before grading).
+come from `palette`: claims are squares coloured by grade.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from kb.models import Grade
 from kb.views import GraphNode, Subgraph
-from ui.components.palette import GRADES, NODE, STATUSES, UNKNOWN, grade_swatch, status_swatch
+from ui.components.palette import NODE, UNKNOWN, grade_swatch
 from ui.components.safe import esc, short
 
 KINDS = tuple(NODE)
@@ -49,10 +50,7 @@ def node_label(node: GraphNode) -> str:
 def node_colour(node: GraphNode) -> str:
     label = node_label(node)
     if label == "Claim":
-        grade = node.properties.get("grade")
-        if grade:
-            return grade_swatch(str(grade)).strong
-        return status_swatch(str(node.properties.get("citation_status"))).strong
+        return grade_swatch(node.properties.get("grade")).strong
     return NODE.get(label, (UNKNOWN, "ellipse"))[0].strong
 
 
@@ -191,10 +189,8 @@ def legend_html() -> str:
         )
 
     kinds = "".join(item(k, s.strong, shape) for k, (s, shape) in NODE.items() if k != "Claim")
-    grades = "".join(item(g, grade_swatch(g).strong, "round-rectangle") for g in GRADES)
-    statuses = "".join(item(s, status_swatch(s).strong, "round-rectangle") for s in STATUSES)
+    grades = "".join(item(g.value, grade_swatch(g).strong, "round-rectangle") for g in Grade)
     return (
         '<div class="kb-legend" style="font-size: 0.8rem; line-height: 1.9;">'
-        f"{kinds}<br><b>Claims</b> (squares) by grade: {grades}<br>"
-        f"not graded yet, by citation: {statuses}</div>"
+        f"{kinds}<br><b>Claims</b> (squares) by grade: {grades}</div>"
     )

@@ -1,6 +1,7 @@
-"""`Link`: a hyperlink inside an extracted text, shared by extraction and citation linking.
+"""`Link`: a hyperlink inside an extracted text, shared by extraction and citation finding.
 
-One model for both sides: `ingest.extract` makes them, `ingest.citations` reads them.
+One model for both sides: `ingest.extract` makes them, `ingest.citations` reads them (the scope
+rule that attaches citations to claims is `ingest.linking`).
 """
 
 from __future__ import annotations
