@@ -27,7 +27,7 @@ would take time growing faster than its length.
                (capped at 0.95)
 
 Cues come from `ingest.cues`; `citation_status` stays at its default: the citation linker sets it
-(`status_from` is the rule it should apply).
+(`ingest.linking.citation_status` is the rule).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from ingest.atoms import MAX_SENTENCE_CHARS, effect_of, extract_atoms
 from ingest.cues import detect_cues
 from ingest.entities import Mention, find_generic_interventions, find_mentions
 from ingest.sentences import Sentence, split_sentences
-from kb.models import CitationStatus, Claim, ClaimKind, Cues, EntityKind
+from kb.models import Claim, ClaimKind, Cues, EntityKind
 
 _LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")  # "Rapid Onset of Action: ..."
 _ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w'’]*[ -]){1,6}[A-Za-z][\w'’]*) \(([A-Z][A-Za-z]{1,6}\+?)\)")
@@ -70,13 +70,6 @@ class ClaimDetector(Protocol):
     `ingest.claimfinder.LearnedClaimDetector`, which uses this one's verdict as a feature."""
 
     def detect(self, text: str, source_id: str, *, title: str | None = None) -> list[Claim]: ...
-
-
-def status_from(cues: Cues, has_citation: bool) -> CitationStatus:
-    """Cited if a reference is attached, else vague if the wording leans on unnamed research."""
-    if has_citation:
-        return CitationStatus.CITED
-    return CitationStatus.VAGUE if cues.attribution == "vague" else CitationStatus.MISSING
 
 
 @dataclass(frozen=True)

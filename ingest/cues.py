@@ -10,7 +10,7 @@ category matched; a sentence costs well under a tenth of a millisecond.
 
 Attribution is "vague" when the wording leans on research, experts or a journal it does not
 identify. Whether a citation is attached is not visible in one sentence, so the pipeline turns
-"vague" into "cited" when the citation linker finds one (see `ingest.claims.status_from`).
+"vague" into "cited" when the citation linker finds one (see `ingest.linking.citation_status`).
 """
 
 from __future__ import annotations

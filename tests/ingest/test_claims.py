@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import claims as C
-from ingest.claims import ClaimDetector, RuleClaimDetector, status_from
-from kb.models import CitationStatus, Claim, ClaimKind, Cues
+from ingest.claims import ClaimDetector, RuleClaimDetector
+from kb.models import CitationStatus, Claim, ClaimKind
 
 ARTICLE = """\
 Psilocybin for Depression
@@ -166,13 +166,6 @@ def test_long_lines_are_read_in_bounded_time() -> None:
 
 def test_text_without_an_intervention_has_no_claims() -> None:
     assert detect("Depression affects millions. It reduces quality of life.") == []
-
-
-def test_status_from() -> None:
-    vague = Cues(attribution="vague")
-    assert status_from(vague, has_citation=True) == CitationStatus.CITED
-    assert status_from(vague, has_citation=False) == CitationStatus.VAGUE
-    assert status_from(Cues(), has_citation=False) == CitationStatus.MISSING
 
 
 def test_claims_lexicon_compiles() -> None:
