@@ -2,7 +2,7 @@
 
     python benchmarks/resolve_bench.py [--works 200] [--workers 1 4 8]
 
-The server (tests/fixture_server.py) answers any fake DOI 10.5555/bench.N or PMID 91xxxxxxx / 92xxxxxxx from
+The server (tests/fake_services.py) answers any fake DOI 10.5555/bench.N or PMID 91xxxxxxx / 92xxxxxxx from
 the saved fixtures, so this measures the resolver's own cost (HTTP round trips on loopback,
 parsing, merging, classification), not the services' latency or their rate limits.
 """
@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]  # the project first: tests/kb and tests/ingest must not shadow kb and ingest
 sys.path.append(str(ROOT / "tests"))
 
-from fixture_server import FixtureServer, Reply, Request, fixture, json_reply  # noqa: E402
+from fake_services import fixture, json_reply  # noqa: E402
+from httpserver import LocalServer, Reply, Request  # noqa: E402
 
 from ingest.http import make_session  # noqa: E402
 from ingest.resolve import Endpoints, RateLimiter, resolve_works  # noqa: E402
@@ -61,7 +62,7 @@ def efetch(req: Request) -> Reply:
     return Reply(body=body, content_type="text/xml; charset=UTF-8")
 
 
-def run(count: int, workers: int, server: FixtureServer, home: Path) -> tuple[float, float, float]:
+def run(count: int, workers: int, server: LocalServer, home: Path) -> tuple[float, float, float]:
     settings = Settings(home=home, http_timeout=10.0)
     session = make_session(settings, allow_private=True, cache=False)
     endpoints = Endpoints.under(server.url())
@@ -95,7 +96,7 @@ def main() -> None:
         "/openalex/works/*": openalex_work,
         "/eutils/efetch.fcgi": efetch,
     }
-    with FixtureServer(routes) as server, tempfile.TemporaryDirectory() as home:
+    with LocalServer(handlers=routes) as server, tempfile.TemporaryDirectory() as home:
         run(10, 1, server, Path(home))  # warm up imports and the connection pool
         print(
             f"{args.works} DOIs (Crossref + OpenAlex + PubMed) and {args.works} PMIDs (PubMed), caching off"

@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 for tests: routes are plain functions, hits are counted.
+"""The tests' one HTTP server, real, on 127.0.0.1: routes are plain functions, hits are counted.
 
     with LocalServer({"/page": html_page("<p>hi</p>")}) as server:
         requests.get(server.url("/page"))
@@ -6,7 +6,11 @@
 
 A route gets the `BaseHTTPRequestHandler` and the number of the hit (1 for the first) and writes
 the whole response itself, so tests can misbehave on purpose: lie about types, trickle, reset.
-Every loop in here is bounded, and the server only ever listens on the loopback address.
+A `Handler` is the short form for a well-formed answer: it gets the parsed `Request` and returns
+a `Reply` (`LocalServer(handlers=...)`, `server.reply(path, handler)`; tests/fake_services.py
+plays the lookup services this way). A path ending in "/*" matches every path under it, and its
+hits are counted under that pattern. Every loop in here is bounded, and the server only ever
+listens on the loopback address.
 """
 
 from __future__ import annotations
@@ -20,19 +24,25 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 Route = Callable[[BaseHTTPRequestHandler, int], None]
 
 __all__ = [
+    "Handler",
     "LocalServer",
+    "Reply",
+    "Request",
     "Route",
     "chunked",
     "forbid_outside_traffic",
     "html_page",
     "redirect",
+    "replying",
     "reset",
     "respond",
     "sequence",
@@ -56,6 +66,42 @@ def respond(
     handler.end_headers()
     if handler.command != "HEAD":
         _write(handler, body)
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str  # percent-decoded
+    query: dict[str, str]  # first value of each parameter
+    hit: int  # 1 for the first request to this route
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+
+
+Handler = Callable[[Request], Reply]
+
+
+def replying(handler: Handler) -> Route:
+    """The route that answers with what `handler` replies."""
+
+    def route(h: BaseHTTPRequestHandler, hit: int) -> None:
+        parts = urlsplit(h.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        reply = handler(Request(unquote(parts.path), query, hit))
+        if reply.delay:
+            time.sleep(reply.delay)
+        try:
+            respond(h, reply.status, reply.body, {"Content-Type": reply.content_type, **reply.headers})
+        except OSError:  # the client gave up (a timeout test): nothing to answer
+            h.close_connection = True
+
+    return route
 
 
 def html_page(html: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Route:
@@ -134,15 +180,15 @@ def _write(handler: BaseHTTPRequestHandler, data: bytes) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as real servers do
+    disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
     server: _Server
 
     def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
+        key, route = self.server.find(self.path.split("?", 1)[0])
         with self.server.lock:
-            self.server.hits[path] += 1
-            hit = self.server.hits[path]
+            self.server.hits[key] += 1
+            hit = self.server.hits[key]
             self.server.requests.append((self.command, self.path, dict(self.headers)))
-        route = self.server.routes.get(path)
         if route is None:
             respond(self, 404, b"not found", {"Content-Type": "text/plain"})
         else:
@@ -165,6 +211,19 @@ class _Server(ThreadingHTTPServer):
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.lock = threading.Lock()
 
+    def find(self, path: str) -> tuple[str, Route | None]:
+        """The route for a path, and the key its hits are counted under: the path itself, its
+        percent-decoded form, or the longest "/*" pattern it falls under."""
+        for key in (path, unquote(path)):
+            if key in self.routes:
+                return key, self.routes[key]
+        decoded = unquote(path)
+        under = [r for r in self.routes if r.endswith("/*") and decoded.startswith(r[:-1])]
+        if under:
+            best = max(under, key=len)
+            return best, self.routes[best]
+        return path, None
+
     def server_bind(self) -> None:
         # HTTPServer.server_bind asks for the host's FQDN, a reverse DNS lookup we never want.
         socketserver.TCPServer.server_bind(self)
@@ -175,10 +234,18 @@ class _Server(ThreadingHTTPServer):
 
 
 class LocalServer:
-    """Serve `routes` on 127.0.0.1 in a background thread while the `with` block runs (TLS if given)."""
+    """Serve `routes` and `handlers` on 127.0.0.1 in a background thread while the `with` block
+    runs (TLS if given)."""
 
-    def __init__(self, routes: Mapping[str, Route], *, tls: ssl.SSLContext | None = None) -> None:
-        self._server = _Server(routes)
+    def __init__(
+        self,
+        routes: Mapping[str, Route] | None = None,
+        *,
+        handlers: Mapping[str, Handler] | None = None,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        both = {**(routes or {}), **{path: replying(h) for path, h in (handlers or {}).items()}}
+        self._server = _Server(both)
         self.scheme = "http"
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
@@ -197,11 +264,19 @@ class LocalServer:
     def requests(self) -> list[tuple[str, str, dict[str, str]]]:
         return self._server.requests
 
+    @property
+    def seen(self) -> list[str]:
+        """Every request line's target (path and query), in order."""
+        return [target for _, target, _ in self.requests]
+
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
         return f"{self.scheme}://{host}:{self.port}{path}"
 
     def add(self, path: str, route: Route) -> None:
         self._server.routes[path] = route
+
+    def reply(self, path: str, handler: Handler) -> None:
+        self._server.routes[path] = replying(handler)
 
     def __enter__(self) -> LocalServer:
         self._thread.start()

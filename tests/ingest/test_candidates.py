@@ -6,7 +6,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fixture_server import FixtureServer, Reply, fake_services, fixture, json_reply, lookup_settings, status
+from fake_services import fake_services, fixture, json_reply, lookup_settings, status
+from httpserver import LocalServer, Reply
 
 from ingest.http import make_session
 from ingest.resolve import (
@@ -30,7 +31,7 @@ def _claim(*atoms: Atom) -> Claim:
 ZORBLAX = Atom(intervention="zorblax", effect="reduces", outcome="fatigue")
 
 
-def _find(server: FixtureServer, claim: Claim, settings: Settings, limit: int = 5) -> list:  # type: ignore[type-arg]
+def _find(server: LocalServer, claim: Claim, settings: Settings, limit: int = 5) -> list:  # type: ignore[type-arg]
     session = make_session(settings, allow_private=True, cache=False)
     return find_candidates(
         claim,
@@ -58,7 +59,7 @@ def test_no_query_without_a_specific_outcome() -> None:
 
 
 def test_systematic_reviews_first_then_fetched_and_classified(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         works = _find(server, _claim(ZORBLAX), lookup_settings(tmp_path), limit=2)
     searches = [
         parse_qs(urlsplit(u).query)["term"][0] for u in server.seen if u.startswith("/eutils/esearch")
@@ -71,8 +72,8 @@ def test_systematic_reviews_first_then_fetched_and_classified(tmp_path: Path) ->
 
 def test_filters_widen_until_the_limit(tmp_path: Path) -> None:
     empty, hits = fixture("pubmed/esearch_empty.json"), fixture("pubmed/esearch_candidates.json")
-    with FixtureServer(fake_services()) as server:
-        server.route(
+    with LocalServer(handlers=fake_services()) as server:
+        server.reply(
             "/eutils/esearch.fcgi",
             lambda req: json_reply(empty if "systematic" in req.query["term"] else hits),
         )
@@ -82,8 +83,8 @@ def test_filters_widen_until_the_limit(tmp_path: Path) -> None:
 
 
 def test_a_failed_fetch_leaves_the_hits_pending(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
-        server.route("/eutils/efetch.fcgi", lambda req: Reply(body=b"<broken", content_type="text/xml"))
+    with LocalServer(handlers=fake_services()) as server:
+        server.reply("/eutils/efetch.fcgi", lambda req: Reply(body=b"<broken", content_type="text/xml"))
         works = _find(server, _claim(ZORBLAX), lookup_settings(tmp_path), limit=2)
     assert [(w.key, w.status, w.title) for w in works] == [
         ("pmid:912345601", WorkStatus.PENDING, None),
@@ -92,12 +93,12 @@ def test_a_failed_fetch_leaves_the_hits_pending(tmp_path: Path) -> None:
 
 
 def test_a_failed_search_raises(tmp_path: Path) -> None:
-    with FixtureServer({"/eutils/esearch.fcgi": status(500)}) as server, pytest.raises(ResolveError):
+    with LocalServer(handlers={"/eutils/esearch.fcgi": status(500)}) as server, pytest.raises(ResolveError):
         _find(server, _claim(ZORBLAX), lookup_settings(tmp_path, http_retries=0))
 
 
 def test_offline_or_no_atoms_searches_nothing(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         assert _find(server, _claim(ZORBLAX), lookup_settings(tmp_path, offline=True)) == []
         assert _find(server, _claim(), lookup_settings(tmp_path)) == []
     assert server.seen == []
@@ -105,7 +106,7 @@ def test_offline_or_no_atoms_searches_nothing(tmp_path: Path) -> None:
 
 def test_candidate_edges_are_literature_search_and_never_graded_until_accepted(tmp_path: Path) -> None:
     claim = _claim(ZORBLAX)
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         works = _find(server, claim, lookup_settings(tmp_path), limit=2)
     edges = candidate_citations(claim, works)
     assert all(e.candidate and not e.accepted and e.provenance is Provenance.LITERATURE_SEARCH for e in edges)

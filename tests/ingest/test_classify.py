@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fixture_server import fixture
+from fake_services import fixture
 
 from ingest.classify import classify, directness, is_human, same_site, sample_size
 from ingest.directness import expand

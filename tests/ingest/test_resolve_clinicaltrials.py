@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from fixture_server import FixtureServer, fake_services, fixture, lookup_settings, make_lookup
+from fake_services import fake_services, fixture, lookup_settings, make_lookup
+from httpserver import LocalServer
 
 from ingest.resolve import clinicaltrials
 from ingest.resolve.errors import MalformedResponse
@@ -68,7 +69,7 @@ def test_not_a_study_is_malformed() -> None:
 
 
 def test_fetches_by_nct_and_unknown_is_none(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = make_lookup(server, lookup_settings(tmp_path))
         assert clinicaltrials.fetch_study(lookup, "nct99999901") is not None
         assert clinicaltrials.fetch_study(lookup, "NCT99999999") is None

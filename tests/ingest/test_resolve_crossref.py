@@ -7,9 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fixture_server import (
-    FixtureServer,
-    Reply,
+from fake_services import (
     fake_services,
     fixture,
     json_reply,
@@ -19,6 +17,7 @@ from fixture_server import (
     slow,
     status,
 )
+from httpserver import LocalServer, Reply
 
 from ingest.resolve import crossref
 from ingest.resolve.errors import MalformedResponse, ServiceUnavailable
@@ -84,7 +83,7 @@ def test_fields_of_the_wrong_type_are_left_empty_not_stringified() -> None:
 
 
 def test_fetches_a_work_with_the_polite_mailto(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = make_lookup(server, lookup_settings(tmp_path, contact_email="kb@example.org"))
         record = crossref.fetch_work(lookup, "10.5555/kb.meta.001")
     assert record is not None and record.year == 2021
@@ -92,7 +91,7 @@ def test_fetches_a_work_with_the_polite_mailto(tmp_path: Path) -> None:
 
 
 def test_unknown_doi_is_none(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         assert (
             crossref.fetch_work(make_lookup(server, lookup_settings(tmp_path)), "10.5555/kb.nothing") is None
         )
@@ -101,7 +100,7 @@ def test_unknown_doi_is_none(tmp_path: Path) -> None:
 def test_429_with_retry_after_is_waited_out(tmp_path: Path) -> None:
     ok = lambda req: json_reply(fixture("crossref/work_rct.json"))  # noqa: E731
     limited = status(429, b"slow down", {"Retry-After": "1"})
-    with FixtureServer({"/crossref/works/*": sequence(limited, ok)}) as server:
+    with LocalServer(handlers={"/crossref/works/*": sequence(limited, ok)}) as server:
         started = time.monotonic()
         record = crossref.fetch_work(make_lookup(server, lookup_settings(tmp_path)), "10.5555/kb.rct.001")
         waited = time.monotonic() - started
@@ -112,14 +111,14 @@ def test_429_with_retry_after_is_waited_out(tmp_path: Path) -> None:
 
 def test_5xx_then_success(tmp_path: Path) -> None:
     ok = lambda req: json_reply(fixture("crossref/work_rct.json"))  # noqa: E731
-    with FixtureServer({"/crossref/works/*": sequence(status(503), status(502), ok)}) as server:
+    with LocalServer(handlers={"/crossref/works/*": sequence(status(503), status(502), ok)}) as server:
         record = crossref.fetch_work(make_lookup(server, lookup_settings(tmp_path)), "10.5555/kb.rct.001")
     assert record is not None and server.hits["/crossref/works/*"] == 3
 
 
 def test_persistent_5xx_is_service_unavailable(tmp_path: Path) -> None:
     with (
-        FixtureServer({"/crossref/works/*": status(500)}) as server,
+        LocalServer(handlers={"/crossref/works/*": status(500)}) as server,
         pytest.raises(ServiceUnavailable, match="HTTP 500"),
     ):
         crossref.fetch_work(make_lookup(server, lookup_settings(tmp_path, http_retries=1)), "10.5555/x.1")
@@ -127,7 +126,7 @@ def test_persistent_5xx_is_service_unavailable(tmp_path: Path) -> None:
 
 def test_timeout_is_service_unavailable(tmp_path: Path) -> None:
     ok = lambda req: json_reply(fixture("crossref/work_rct.json"))  # noqa: E731
-    with FixtureServer({"/crossref/works/*": slow(1.5, ok)}) as server:
+    with LocalServer(handlers={"/crossref/works/*": slow(1.5, ok)}) as server:
         settings = lookup_settings(tmp_path, http_timeout=0.3, http_retries=0)
         with pytest.raises(ServiceUnavailable, match="timed out"):
             crossref.fetch_work(make_lookup(server, settings), "10.5555/kb.rct.001")
@@ -142,12 +141,15 @@ def test_timeout_is_service_unavailable(tmp_path: Path) -> None:
     ],
 )
 def test_malformed_bodies_are_malformed_response(tmp_path: Path, reply: Reply) -> None:
-    with FixtureServer({"/crossref/works/*": lambda req: reply}) as server, pytest.raises(MalformedResponse):
+    with (
+        LocalServer(handlers={"/crossref/works/*": lambda req: reply}) as server,
+        pytest.raises(MalformedResponse),
+    ):
         crossref.fetch_work(make_lookup(server, lookup_settings(tmp_path)), "10.5555/kb.rct.001")
 
 
 def test_bibliographic_search_sends_the_citation(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         records = crossref.search_bibliographic(
             make_lookup(server, lookup_settings(tmp_path)), "Roe R, Doe J. Zorblax and sleep. 2019"
         )
@@ -173,7 +175,7 @@ def test_jats_sections_become_labels() -> None:
 
 
 def test_a_locator_search_filters_on_publication_years(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = make_lookup(server, lookup_settings(tmp_path))
         hits = crossref.search_bibliographic(
             lookup, "Vale Front Imag Psychiatry 2024;15:1299001", years=(2023, 2025)

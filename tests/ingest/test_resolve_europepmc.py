@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixture_server import FixtureServer, fake_services, fixture, lookup_settings, make_lookup
+from fake_services import fake_services, fixture, lookup_settings, make_lookup
+from httpserver import LocalServer
 
 from ingest.resolve import europepmc
 from ingest.resolve.errors import MalformedResponse
@@ -82,7 +83,7 @@ def test_queries_quote_what_they_are_given() -> None:
 
 
 def test_lookup_by_each_identifier_over_http(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = make_lookup(server, lookup_settings(tmp_path))
         by_doi = europepmc.lookup_id(lookup, doi="10.5555/KB.EPMC.001")
         by_pmid = europepmc.lookup_id(lookup, pmid="912345621")

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from fixture_server import FixtureServer, fake_services, fixture, lookup_settings, make_lookup
+from fake_services import fake_services, fixture, lookup_settings, make_lookup
+from httpserver import LocalServer
 
 from ingest.resolve import idconv
 from ingest.resolve.errors import MalformedResponse
@@ -29,7 +30,7 @@ def test_an_unexpected_body_is_malformed(payload: object) -> None:
 
 
 def test_the_client_sends_format_json_and_the_ncbi_tool(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         record = idconv.convert(make_lookup(server, lookup_settings(tmp_path)), "PMC9999002")
     assert record is not None and record.pmid == "912345602"
     assert (

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_server import FixtureServer, fake_services, lookup_settings, status
+from fake_services import fake_services, lookup_settings, status
+from httpserver import LocalServer
 
 from ingest.extract import Extracted
 from ingest.http import make_session
@@ -18,12 +19,12 @@ from kb.models import Design, Work, WorkStatus
 
 
 @pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer(fake_services()) as s:
+def server() -> Iterator[LocalServer]:
+    with LocalServer(handlers=fake_services()) as s:
         yield s
 
 
-def _resolve(server: FixtureServer, work: Work, tmp_path: Path) -> Work:
+def _resolve(server: LocalServer, work: Work, tmp_path: Path) -> Work:
     settings = lookup_settings(tmp_path)
     return resolve_work(
         work,
@@ -49,7 +50,7 @@ def test_a_journal_reference_on_a_page_carries_its_locator() -> None:
     assert lookup_route(work) == "locator"
 
 
-def test_the_locator_goes_to_pubmeds_citation_matcher(server: FixtureServer, tmp_path: Path) -> None:
+def test_the_locator_goes_to_pubmeds_citation_matcher(server: LocalServer, tmp_path: Path) -> None:
     cited = _cited(
         "Zorblax infusions reduce fatigue in adults (Marrow et al., Arch Fict Med. 2020;7(2):101-112)."
     )
@@ -62,13 +63,13 @@ def test_the_locator_goes_to_pubmeds_citation_matcher(server: FixtureServer, tmp
     assert not any(s.startswith("/crossref/works?") for s in server.seen)  # matched: no search needed
 
 
-def test_a_locator_without_an_author_is_still_searched(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_locator_without_an_author_is_still_searched(server: LocalServer, tmp_path: Path) -> None:
     cited = Work(key="ref:0000000000000011", journal="Arch Fict Med", year=2020, volume="7", pages="101")
     work = _resolve(server, cited, tmp_path)
     assert work.status is WorkStatus.RESOLVED and work.pmid == "912345602"
 
 
-def test_crossref_finds_what_the_citation_matcher_does_not(server: FixtureServer, tmp_path: Path) -> None:
+def test_crossref_finds_what_the_citation_matcher_does_not(server: LocalServer, tmp_path: Path) -> None:
     cited = _cited(
         "Zorblax nasal spray lifts low mood (Vale et al., Front Imag Psychiatry. 2024;15:1299001)."
     )
@@ -82,9 +83,9 @@ def test_crossref_finds_what_the_citation_matcher_does_not(server: FixtureServer
 
 
 def test_crossref_still_answers_when_the_citation_matcher_is_down(
-    server: FixtureServer, tmp_path: Path
+    server: LocalServer, tmp_path: Path
 ) -> None:
-    server.route("/eutils/ecitmatch.cgi", status(502))
+    server.reply("/eutils/ecitmatch.cgi", status(502))
     cited = _cited(
         "Zorblax nasal spray lifts low mood (Vale et al., Front Imag Psychiatry. 2024;15:1299001)."
     )
@@ -92,7 +93,7 @@ def test_crossref_still_answers_when_the_citation_matcher_is_down(
     assert work.status is WorkStatus.RESOLVED and work.doi == "10.5555/kb.locator.001"
 
 
-def test_europe_pmc_finds_an_article_only_it_indexes(server: FixtureServer, tmp_path: Path) -> None:
+def test_europe_pmc_finds_an_article_only_it_indexes(server: LocalServer, tmp_path: Path) -> None:
     cited = _cited("Zorblax patches heal burns (Pell et al., Imag Clin Rep. 2023;4(1):e55).")
     work = _resolve(server, cited, tmp_path)
     assert work.status is WorkStatus.RESOLVED and work.resolved_by == ["europepmc"]
@@ -100,7 +101,7 @@ def test_europe_pmc_finds_an_article_only_it_indexes(server: FixtureServer, tmp_
     assert work.abstract is not None and "310 patients" in work.abstract
 
 
-def test_a_record_by_another_first_author_is_not_taken(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_record_by_another_first_author_is_not_taken(server: LocalServer, tmp_path: Path) -> None:
     """ECitMatch answers for the locator alone; the record it names is checked like any hit."""
     cited = _cited(
         "Zorblax infusions reduce fatigue in adults (Finch et al., Arch Fict Med. 2020;7(2):101-112)."
@@ -111,7 +112,7 @@ def test_a_record_by_another_first_author_is_not_taken(server: FixtureServer, tm
     assert (work.pmid, work.doi, work.title, work.abstract) == (None, None, None, None)  # nothing guessed
 
 
-def test_an_ambiguous_locator_stays_unresolved_and_says_so(server: FixtureServer, tmp_path: Path) -> None:
+def test_an_ambiguous_locator_stays_unresolved_and_says_so(server: LocalServer, tmp_path: Path) -> None:
     cited = Work(
         key="ref:0000000000000012", authors=["Roe"], journal="J Imag Med", year=2019, volume="7", pages="90"
     )
@@ -120,7 +121,7 @@ def test_an_ambiguous_locator_stays_unresolved_and_says_so(server: FixtureServer
     assert work.unresolved_reason.startswith("PubMed's citation matcher: ambiguous; no identifier and ")
 
 
-def test_a_preprint_is_found_by_its_title_at_europe_pmc(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_preprint_is_found_by_its_title_at_europe_pmc(server: LocalServer, tmp_path: Path) -> None:
     cited = Work(
         key="ref:0000000000000013",
         title="Zorblax and sleep onset in shift workers: a randomised crossover trial",
@@ -135,14 +136,14 @@ def test_a_preprint_is_found_by_its_title_at_europe_pmc(server: FixtureServer, t
     assert work.abstract is not None and "no significant difference" in work.abstract
 
 
-def test_a_doi_only_europe_pmc_knows(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_doi_only_europe_pmc_knows(server: LocalServer, tmp_path: Path) -> None:
     cited = Work(key="doi:10.5555/kb.preprint.001", doi="10.5555/kb.preprint.001")
     work = _resolve(server, cited, tmp_path)
     assert work.status is WorkStatus.RESOLVED and work.resolved_by == ["europepmc"]
     assert work.journal == "medRxiv" and work.year == 2024
 
 
-def test_europe_pmc_gives_the_abstract_crossref_lacks(server: FixtureServer, tmp_path: Path) -> None:
+def test_europe_pmc_gives_the_abstract_crossref_lacks(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(server, Work(key="doi:10.5555/kb.epmc.001", doi="10.5555/kb.epmc.001"), tmp_path)
     assert work.resolved_by == ["crossref", "europepmc"]
     assert work.abstract is not None and work.abstract.startswith("Background: Restless legs disturb sleep.")
@@ -150,26 +151,26 @@ def test_europe_pmc_gives_the_abstract_crossref_lacks(server: FixtureServer, tmp
     assert work.design == Design.RCT and work.sample_size == 64
 
 
-def test_europe_pmc_is_not_asked_when_the_abstract_is_known(server: FixtureServer, tmp_path: Path) -> None:
+def test_europe_pmc_is_not_asked_when_the_abstract_is_known(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(server, Work(key="pmid:912345602", pmid="912345602"), tmp_path)
     assert work.abstract is not None and work.resolved_by == ["pubmed"]
     assert not any(s.startswith("/europepmc/") for s in server.seen)
 
 
-def test_a_pmcid_the_id_converter_does_not_know(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_pmcid_the_id_converter_does_not_know(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(server, Work(key="pmcid:PMC9999022", pmcid="PMC9999022"), tmp_path)
     assert work.status is WorkStatus.RESOLVED and work.doi == "10.5555/kb.epmc.002"
     assert "europepmc" in work.resolved_by
 
 
-def test_a_trial_keeps_its_phase_and_status(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_trial_keeps_its_phase_and_status(server: LocalServer, tmp_path: Path) -> None:
     done = _resolve(server, Work(key="nct:NCT99999901", nct="NCT99999901"), tmp_path)
     recruiting = _resolve(server, Work(key="nct:NCT99999902", nct="NCT99999902"), tmp_path)
     assert (done.trial_phase, done.trial_status) == ("phase 2", "completed")
     assert (recruiting.trial_phase, recruiting.trial_status) == ("phase 3", "recruiting")
 
 
-def test_an_author_and_a_year_stay_unresolved_unasked(server: FixtureServer, tmp_path: Path) -> None:
+def test_an_author_and_a_year_stay_unresolved_unasked(server: LocalServer, tmp_path: Path) -> None:
     cited = _cited("Zorblax lifts mood, a study found (Grabski et al., 2022).")
     assert lookup_route(cited) is None
     work = _resolve(server, cited, tmp_path)

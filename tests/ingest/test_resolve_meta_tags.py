@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fixture_server import FixtureServer, fake_services, fixture, lookup_settings, make_lookup
+from fake_services import fake_services, fixture, lookup_settings, make_lookup
+from httpserver import LocalServer
 
 from ingest.resolve.meta_tags import fetch_meta_tags, parse_meta_tags
 
@@ -36,7 +37,7 @@ def test_dc_identifier_that_is_not_a_doi_is_ignored() -> None:
 
 
 def test_fetches_a_page_and_a_missing_page_is_none(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = make_lookup(server, lookup_settings(tmp_path))
         found = fetch_meta_tags(lookup, server.url("/pages/journal_article.html"))
         gone = fetch_meta_tags(lookup, server.url("/pages/nothing.html"))

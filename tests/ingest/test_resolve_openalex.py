@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from fixture_server import FixtureServer, fake_services, fixture, json_reply, lookup_settings, make_lookup
+from fake_services import fake_services, fixture, json_reply, lookup_settings, make_lookup
+from httpserver import LocalServer
 
 from ingest.resolve import openalex
 from ingest.resolve.errors import MalformedResponse
@@ -45,7 +46,7 @@ def test_not_a_work_is_malformed(payload: object) -> None:
 
 
 def test_fetches_by_doi_with_mailto(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = make_lookup(server, lookup_settings(tmp_path, contact_email="kb@example.org"))
         record = openalex.fetch_work(lookup, "10.5555/kb.rct.001")
         missing = openalex.fetch_work(lookup, "10.5555/kb.nothing.001")
@@ -57,7 +58,7 @@ def test_fetches_by_doi_with_mailto(tmp_path: Path) -> None:
 def test_an_error_object_is_malformed(tmp_path: Path) -> None:
     error = {"error": "Invalid query parameters error.", "message": "something broke"}
     with (
-        FixtureServer({"/openalex/works/*": lambda req: json_reply(error)}) as server,
+        LocalServer(handlers={"/openalex/works/*": lambda req: json_reply(error)}) as server,
         pytest.raises(MalformedResponse),
     ):
         openalex.fetch_work(make_lookup(server, lookup_settings(tmp_path)), "10.5555/kb.rct.001")

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from fixture_server import FixtureServer, Reply, fake_services, fixture, lookup_settings, make_lookup, status
+from fake_services import fake_services, fixture, lookup_settings, make_lookup, status
+from httpserver import LocalServer, Reply
 
 from ingest.resolve import pubmed
 from ingest.resolve.errors import MalformedResponse, ServiceUnavailable
@@ -79,7 +80,7 @@ def test_esearch_error_is_malformed() -> None:
 
 def test_efetch_sends_tool_email_and_api_key(tmp_path: Path) -> None:
     settings = lookup_settings(tmp_path, contact_email="kb@example.org", ncbi_api_key="fake-key-123")
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         records = pubmed.fetch_records(make_lookup(server, settings), ["912345602"])
     assert [r.pmid for r in records] == ["912345602"]
     sent = server.seen[0]
@@ -88,14 +89,14 @@ def test_efetch_sends_tool_email_and_api_key(tmp_path: Path) -> None:
 
 
 def test_unknown_pmid_is_no_records(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         assert pubmed.fetch_records(make_lookup(server, lookup_settings(tmp_path)), ["999999999"]) == []
 
 
 def test_the_api_key_never_appears_in_an_error(tmp_path: Path) -> None:
     settings = lookup_settings(tmp_path, ncbi_api_key="fake-key-123", http_retries=0)
     with (
-        FixtureServer({"/eutils/efetch.fcgi": status(400, b"bad request")}) as server,
+        LocalServer(handlers={"/eutils/efetch.fcgi": status(400, b"bad request")}) as server,
         pytest.raises(ServiceUnavailable) as caught,
     ):
         pubmed.fetch_records(make_lookup(server, settings), ["912345602"])
@@ -104,7 +105,7 @@ def test_the_api_key_never_appears_in_an_error(tmp_path: Path) -> None:
 
 
 def test_esearch_client_asks_for_json(tmp_path: Path) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         found = pubmed.esearch(make_lookup(server, lookup_settings(tmp_path)), "zorblax[tiab]", retmax=5)
     assert found.ids == ["912345601", "912345602"]
     assert "retmode=json" in server.seen[0] and "retmax=5" in server.seen[0]
@@ -112,7 +113,10 @@ def test_esearch_client_asks_for_json(tmp_path: Path) -> None:
 
 def test_efetch_answering_html_is_malformed(tmp_path: Path) -> None:
     page = Reply(body=b"<html><body>Service unavailable</body></html>", content_type="text/html")
-    with FixtureServer({"/eutils/efetch.fcgi": lambda req: page}) as server, pytest.raises(MalformedResponse):
+    with (
+        LocalServer(handlers={"/eutils/efetch.fcgi": lambda req: page}) as server,
+        pytest.raises(MalformedResponse),
+    ):
         pubmed.fetch_records(make_lookup(server, lookup_settings(tmp_path)), ["912345602"])
 
 
@@ -153,7 +157,7 @@ def test_ecitmatch_over_http_sends_the_citation_and_ncbi_etiquette(tmp_path: Pat
     query = pubmed.CitationQuery(
         journal="Arch Fict Med", year=2020, volume="7", first_page="101", author="marrow"
     )
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = make_lookup(server, lookup_settings(tmp_path, contact_email="kb@example.org"))
         [found] = pubmed.ecitmatch(lookup, [query])
         [missing] = pubmed.ecitmatch(lookup, [query.model_copy(update={"first_page": "999"})])

@@ -8,18 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixture_server import (
-    FixtureServer,
-    Handler,
-    Reply,
-    fake_services,
-    fixture,
-    json_reply,
-    lookup_settings,
-    sequence,
-    slow,
-    status,
-)
+from fake_services import fake_services, fixture, json_reply, lookup_settings, sequence, slow, status
+from httpserver import Handler, LocalServer, Reply
 
 from ingest.http import make_session
 from ingest.resolve import Endpoints, RateLimiter, resolve_work, resolve_works
@@ -28,12 +18,12 @@ from kb.settings import Settings
 
 
 @pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer(fake_services()) as s:
+def server() -> Iterator[LocalServer]:
+    with LocalServer(handlers=fake_services()) as s:
         yield s
 
 
-def _resolve(server: FixtureServer, work: Work, settings: Settings, **kwargs: object) -> Work:
+def _resolve(server: LocalServer, work: Work, settings: Settings, **kwargs: object) -> Work:
     session = make_session(settings, allow_private=True, cache=False)
     return resolve_work(
         work,
@@ -45,7 +35,7 @@ def _resolve(server: FixtureServer, work: Work, settings: Settings, **kwargs: ob
     )
 
 
-def test_doi_route_uses_crossref_openalex_then_pubmed(server: FixtureServer, tmp_path: Path) -> None:
+def test_doi_route_uses_crossref_openalex_then_pubmed(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(
         server, Work(key="doi:10.5555/kb.meta.001", doi="10.5555/kb.meta.001"), lookup_settings(tmp_path)
     )
@@ -58,21 +48,21 @@ def test_doi_route_uses_crossref_openalex_then_pubmed(server: FixtureServer, tmp
     assert "Randomized Controlled Trials as Topic" in work.mesh
 
 
-def test_pmid_route(server: FixtureServer, tmp_path: Path) -> None:
+def test_pmid_route(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(server, Work(key="pmid:912345602", pmid="912345602"), lookup_settings(tmp_path))
     assert work.resolved_by == ["pubmed"]
     assert work.design == Design.RCT and work.sample_size == 40
     assert work.doi == "10.5555/kb.rct.001" and work.nct == "NCT99999901"
 
 
-def test_pmcid_route_goes_through_the_id_converter(server: FixtureServer, tmp_path: Path) -> None:
+def test_pmcid_route_goes_through_the_id_converter(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(server, Work(key="pmcid:PMC9999002", pmcid="PMC9999002"), lookup_settings(tmp_path))
     assert work.status is WorkStatus.RESOLVED
     assert work.resolved_by == ["crossref", "idconv", "openalex", "pubmed"]
     assert (work.pmid, work.doi) == ("912345602", "10.5555/kb.rct.001")
 
 
-def test_unknown_pmcid_is_unresolved_with_reason(server: FixtureServer, tmp_path: Path) -> None:
+def test_unknown_pmcid_is_unresolved_with_reason(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(server, Work(key="pmcid:PMC9999404", pmcid="PMC9999404"), lookup_settings(tmp_path))
     assert work.status is WorkStatus.UNRESOLVED
     assert work.unresolved_reason == "PMC9999404 not found by the PMC ID converter or at Europe PMC"
@@ -82,13 +72,13 @@ def test_unknown_pmcid_is_unresolved_with_reason(server: FixtureServer, tmp_path
     ("nct", "design", "n"),
     [("NCT99999901", Design.RCT, 40), ("NCT99999902", Design.TRIAL_REGISTRATION, None)],
 )
-def test_nct_route(server: FixtureServer, tmp_path: Path, nct: str, design: Design, n: int | None) -> None:
+def test_nct_route(server: LocalServer, tmp_path: Path, nct: str, design: Design, n: int | None) -> None:
     work = _resolve(server, Work(key=f"nct:{nct}", nct=nct), lookup_settings(tmp_path))
     assert work.resolved_by == ["clinicaltrials"]
     assert work.design == design and work.sample_size == n and work.human is True
 
 
-def test_retracted_trial(server: FixtureServer, tmp_path: Path) -> None:
+def test_retracted_trial(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(
         server,
         Work(key="doi:10.5555/kb.retracted.001", doi="10.5555/kb.retracted.001"),
@@ -97,7 +87,7 @@ def test_retracted_trial(server: FixtureServer, tmp_path: Path) -> None:
     assert work.retracted is True and work.design == Design.RCT
 
 
-def test_journal_url_is_resolved_through_its_meta_tags(server: FixtureServer, tmp_path: Path) -> None:
+def test_journal_url_is_resolved_through_its_meta_tags(server: LocalServer, tmp_path: Path) -> None:
     url = server.url("/pages/journal_article.html")
     work = _resolve(server, Work(key="url:x", url=url), lookup_settings(tmp_path))
     assert work.status is WorkStatus.RESOLVED
@@ -106,9 +96,9 @@ def test_journal_url_is_resolved_through_its_meta_tags(server: FixtureServer, tm
 
 
 def test_a_page_without_citation_tags_stays_unresolved_and_news_is_classified(
-    server: FixtureServer, tmp_path: Path
+    server: LocalServer, tmp_path: Path
 ) -> None:
-    server.route(
+    server.reply(
         "/news/zorblax-drips",
         lambda req: Reply(body=fixture("pages/news_story.html"), content_type="text/html"),
     )
@@ -124,9 +114,7 @@ def test_a_page_without_citation_tags_stays_unresolved_and_news_is_classified(
     assert work.title is None and work.doi is None  # nothing read off a news page is taken as bibliographic
 
 
-def test_the_citing_sites_own_page_is_commercial_and_not_fetched(
-    server: FixtureServer, tmp_path: Path
-) -> None:
+def test_the_citing_sites_own_page_is_commercial_and_not_fetched(server: LocalServer, tmp_path: Path) -> None:
     work = Work(key="url:z", url="https://zorblax-clinic.example/blog/why-zorblax")
     got = _resolve(server, work, lookup_settings(tmp_path), site="www.zorblax-clinic.example")
     assert got.status is WorkStatus.UNRESOLVED and got.design == Design.COMMERCIAL
@@ -137,7 +125,7 @@ def test_the_citing_sites_own_page_is_commercial_and_not_fetched(
 
 
 def test_author_year_journal_reference_is_matched_bibliographically(
-    server: FixtureServer, tmp_path: Path
+    server: LocalServer, tmp_path: Path
 ) -> None:
     cited = Work(
         key="ref:0000000000000001",
@@ -152,8 +140,8 @@ def test_author_year_journal_reference_is_matched_bibliographically(
     assert work.design == Design.COHORT
 
 
-def test_a_weak_bibliographic_match_is_refused_with_its_score(server: FixtureServer, tmp_path: Path) -> None:
-    server.route("/crossref/works", lambda req: json_reply(fixture("crossref/search_weak.json")))
+def test_a_weak_bibliographic_match_is_refused_with_its_score(server: LocalServer, tmp_path: Path) -> None:
+    server.reply("/crossref/works", lambda req: json_reply(fixture("crossref/search_weak.json")))
     cited = Work(
         key="ref:0000000000000002", authors=["Doe J"], year=2021, title="Zorblax for jet lag in pilots"
     )
@@ -166,7 +154,7 @@ def test_a_weak_bibliographic_match_is_refused_with_its_score(server: FixtureSer
     assert server.hits["/eutils/esearch.fcgi"] == 1  # PubMed was asked too
 
 
-def test_a_reference_that_states_too_little_is_not_searched(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_reference_that_states_too_little_is_not_searched(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(
         server, Work(key="ref:0000000000000003", authors=["Grabski"], year=2022), lookup_settings(tmp_path)
     )
@@ -175,7 +163,7 @@ def test_a_reference_that_states_too_little_is_not_searched(server: FixtureServe
     assert server.seen == []
 
 
-def test_offline_touches_nothing(server: FixtureServer, tmp_path: Path) -> None:
+def test_offline_touches_nothing(server: LocalServer, tmp_path: Path) -> None:
     work = _resolve(
         server,
         Work(key="doi:10.5555/kb.meta.001", doi="10.5555/kb.meta.001"),
@@ -186,7 +174,7 @@ def test_offline_touches_nothing(server: FixtureServer, tmp_path: Path) -> None:
     assert server.seen == []
 
 
-def test_a_failed_refresh_keeps_a_resolved_work(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_failed_refresh_keeps_a_resolved_work(server: LocalServer, tmp_path: Path) -> None:
     first = _resolve(server, Work(key="pmid:912345602", pmid="912345602"), lookup_settings(tmp_path))
     again = _resolve(server, first, lookup_settings(tmp_path, offline=True))
     assert again == first
@@ -219,7 +207,7 @@ def test_doi_route_failures(tmp_path: Path, case: str) -> None:
         "/eutils/efetch.fcgi": status(404),
     }
     settings = lookup_settings(tmp_path, http_timeout=0.3, http_retries=1)
-    with FixtureServer(routes) as server:
+    with LocalServer(handlers=routes) as server:
         work = _resolve(server, Work(key="doi:10.5555/kb.rct.001", doi="10.5555/kb.rct.001"), settings)
     assert work.status is want
     if want is WorkStatus.UNRESOLVED:
@@ -239,7 +227,7 @@ def test_doi_route_failures(tmp_path: Path, case: str) -> None:
     ],
 )  # fmt: skip
 def test_pmid_route_failures(tmp_path: Path, efetch: Handler, reason: str) -> None:
-    with FixtureServer({"/eutils/efetch.fcgi": efetch}) as server:
+    with LocalServer(handlers={"/eutils/efetch.fcgi": efetch}) as server:
         work = _resolve(
             server, Work(key="pmid:912345602", pmid="912345602"), lookup_settings(tmp_path, http_retries=0)
         )
@@ -250,8 +238,8 @@ def test_pmid_route_failures(tmp_path: Path, efetch: Handler, reason: str) -> No
 
 def test_pmid_route_recovers_from_429(tmp_path: Path) -> None:
     ok = lambda req: Reply(body=fixture("pubmed/efetch_912345602.xml"), content_type="text/xml")  # noqa: E731
-    with FixtureServer(
-        {"/eutils/efetch.fcgi": sequence(status(429, headers={"Retry-After": "0"}), ok)}
+    with LocalServer(
+        handlers={"/eutils/efetch.fcgi": sequence(status(429, headers={"Retry-After": "0"}), ok)}
     ) as server:
         work = _resolve(server, Work(key="pmid:912345602", pmid="912345602"), lookup_settings(tmp_path))
     assert work.status is WorkStatus.RESOLVED and server.hits["/eutils/efetch.fcgi"] == 2
@@ -260,7 +248,7 @@ def test_pmid_route_recovers_from_429(tmp_path: Path) -> None:
 # --- many works, caching, politeness --------------------------------------------------------
 
 
-def test_resolve_works_keeps_order_across_threads(server: FixtureServer, tmp_path: Path) -> None:
+def test_resolve_works_keeps_order_across_threads(server: LocalServer, tmp_path: Path) -> None:
     works = [Work(key=f"pmid:91234560{i}", pmid=f"91234560{i}") for i in range(1, 8)]
     settings = lookup_settings(tmp_path)
     session = make_session(settings, allow_private=True, cache=False)
@@ -276,7 +264,7 @@ def test_resolve_works_keeps_order_across_threads(server: FixtureServer, tmp_pat
     assert all(w.status is WorkStatus.RESOLVED for w in got)
 
 
-def test_a_second_resolution_comes_from_the_cache(server: FixtureServer, tmp_path: Path) -> None:
+def test_a_second_resolution_comes_from_the_cache(server: LocalServer, tmp_path: Path) -> None:
     settings = lookup_settings(tmp_path)
     session = make_session(settings, allow_private=True, cache=True)
     work = Work(key="pmid:912345602", pmid="912345602")

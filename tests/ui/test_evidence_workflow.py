@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixture_server import FixtureServer, fake_services
+from fake_services import fake_services
+from httpserver import LocalServer
 
 from ingest.resolve import Endpoints
 from kb.models import WorkStatus
@@ -30,7 +31,7 @@ def _grades(store: GraphStore) -> dict[str, tuple[str, bool]]:
 
 
 def test_worked_example_resolves_and_grades(store: GraphStore, online: Settings) -> None:
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         report = workflows.ingest_batch(
             store, online, [str(ARTICLE)], progress=False, endpoints=Endpoints.under(server.url())
         )
@@ -64,7 +65,7 @@ def test_offline_ingest_then_resolve_later(store: GraphStore, online: Settings) 
     before = _grades(store)
     assert before["Zorblax infusion therapy reduces chronic fatigue in adults"][0] == "very low"
 
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         result = workflows.resolve_pending(
             store, online, progress=False, endpoints=Endpoints.under(server.url())
         )

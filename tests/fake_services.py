@@ -1,28 +1,23 @@
-"""A real HTTP server on 127.0.0.1 that plays the lookup services from saved fixtures.
+"""The lookup services, played from saved fixtures by the tests' HTTP server (tests/httpserver.py).
 
-    with FixtureServer(fake_services()) as server:
+    with LocalServer(handlers=fake_services()) as server:
         lookup = Lookup(session, settings, endpoints=Endpoints.under(server.url()))
 
-Routes map a path to a handler; a path ending in "/*" matches every path under it. A handler
-gets the parsed `Request` (with the hit number of its route) and returns a `Reply`, so tests can
-misbehave on purpose: 429 with Retry-After, 5xx, a slow answer, a broken body.
-`fake_services` serves every fixture under tests/fixtures/api/ in its service's URL layout.
+`fake_services` serves every fixture under tests/fixtures/api/ in its service's URL layout, as
+`Handler`s (a parsed `Request` in, a `Reply` out); `status`, `slow` and `sequence` make the
+handlers that misbehave on purpose: 429 with Retry-After, 5xx, a slow answer, a broken body.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+
+from httpserver import Handler, LocalServer, Reply, Request
 
 from ingest.http import make_session
 from ingest.resolve import Endpoints, Lookup, RateLimiter
@@ -32,10 +27,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "api"
 
 __all__ = [
     "FIXTURES",
-    "FixtureServer",
-    "Handler",
-    "Reply",
-    "Request",
     "fake_services",
     "fixture",
     "json_reply",
@@ -45,25 +36,6 @@ __all__ = [
     "slow",
     "status",
 ]
-
-
-@dataclass(frozen=True)
-class Request:
-    path: str  # percent-decoded
-    query: dict[str, str]  # first value of each parameter
-    hit: int  # 1 for the first request to this route
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int = 200
-    body: bytes = b""
-    content_type: str = "application/json"
-    headers: Mapping[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # seconds to wait before answering
-
-
-Handler = Callable[[Request], Reply]
 
 
 def fixture(relative: str) -> bytes:
@@ -80,106 +52,12 @@ def status(code: int, body: bytes = b"", headers: Mapping[str, str] | None = Non
 
 
 def slow(seconds: float, then: Handler) -> Handler:
-    return lambda req: _delayed(then(req), seconds)
-
-
-def _delayed(reply: Reply, seconds: float) -> Reply:
-    return Reply(reply.status, reply.body, reply.content_type, reply.headers, seconds)
+    return lambda req: dataclasses.replace(then(req), delay=seconds)
 
 
 def sequence(*handlers: Handler) -> Handler:
     """Answer hit n with handlers[n-1]; the last handler answers every later hit."""
     return lambda req: handlers[min(req.hit, len(handlers)) - 1](req)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
-    server: _Server
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        path = unquote(parts.path)
-        route, handler = self.server.find(path)
-        with self.server.lock:
-            self.server.hits[route] += 1
-            hit = self.server.hits[route]
-            self.server.seen.append(self.path)
-        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        reply = handler(Request(path, query, hit)) if handler else Reply(404, b"not found", "text/plain")
-        if reply.delay:
-            time.sleep(reply.delay)
-        try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(reply.body)
-        except OSError:  # the client gave up (a timeout test): nothing to answer
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, routes: Mapping[str, Handler]) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.routes = dict(routes)
-        self.hits: Counter[str] = Counter()
-        self.seen: list[str] = []
-        self.lock = threading.Lock()
-
-    def find(self, path: str) -> tuple[str, Handler | None]:
-        if path in self.routes:
-            return path, self.routes[path]
-        prefixes = [r for r in self.routes if r.endswith("/*") and path.startswith(r[:-1])]
-        if prefixes:
-            best = max(prefixes, key=len)
-            return best, self.routes[best]
-        return path, None
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-
-class FixtureServer:
-    """Serve `routes` on 127.0.0.1 in a background thread while the `with` block runs."""
-
-    def __init__(self, routes: Mapping[str, Handler] | None = None) -> None:
-        self._server = _Server(routes or {})
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
-
-    def url(self, path: str = "") -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
-
-    @property
-    def hits(self) -> Counter[str]:
-        return self._server.hits
-
-    @property
-    def seen(self) -> list[str]:
-        """Every request line's target (path and query), in order."""
-        return self._server.seen
-
-    def route(self, path: str, handler: Handler) -> None:
-        self._server.routes[path] = handler
-
-    def __enter__(self) -> FixtureServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 # --- the services, from the fixtures --------------------------------------------------------
@@ -272,7 +150,8 @@ def _europepmc() -> Handler:
         query = req.query.get("query", "")
         size = int(req.query.get("pageSize", "25"))
         hits = [r for r in results if all(_epmc_clause(r, c) for c in query.split(" AND "))]
-        request = {"queryString": query, "resultType": req.query.get("resultType", "lite"), "cursorMark": "*"}
+        request: dict[str, Any] = {"queryString": query, "resultType": req.query.get("resultType", "lite")}
+        request |= {"cursorMark": "*"}
         request |= {"pageSize": size, "sort": "", "synonym": False}
         payload = {"version": "6.9", "hitCount": len(hits), "request": request}
         return json_reply(payload | {"resultList": {"result": hits[:size]}})
@@ -317,7 +196,7 @@ def lookup_settings(home: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def make_lookup(server: FixtureServer, settings: Settings) -> Lookup:
+def make_lookup(server: LocalServer, settings: Settings) -> Lookup:
     """A `Lookup` through the project's session factory, pointed at `server`."""
     session = make_session(settings, allow_private=True, cache=False)
     return Lookup(session, settings, RateLimiter.unlimited(), Endpoints.under(server.url()))
