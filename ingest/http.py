@@ -31,7 +31,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import requests
@@ -79,10 +79,13 @@ class _RedactKeys(logging.Filter):
 
 
 def _redact_http_logs() -> None:
-    # A logger's filter sees only the records logged on that very logger, so each one gets it.
+    # A logger's filter sees only the records logged on that very logger, so each one gets it;
+    # requests_cache's loggers exist only once it is imported (`make_session`), so it is run again.
     for name in list(logging.root.manager.loggerDict):
         if name.startswith(("urllib3", "requests_cache")):
-            logging.getLogger(name).addFilter(_RedactKeys())
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, _RedactKeys) for f in logger.filters):
+                logger.addFilter(_RedactKeys())
 
 
 _redact_http_logs()
@@ -99,7 +102,7 @@ class _Retry(Retry):
         error: Exception | None = None,
         _pool: Any = None,
         _stacktrace: Any = None,
-    ) -> Retry:
+    ) -> Self:
         if response is not None and self.respect_retry_after_header:
             wait = _retry_after_seconds(response.headers.get("Retry-After"))
             if wait is not None and wait > self.retry_after_max:
@@ -169,6 +172,8 @@ def make_session(
         settings.cache_dir.chmod(0o700)
         name = "http-private" if allow_private else "http"
         import requests_cache  # half a second to import: only when a cached session is made
+
+        _redact_http_logs()
 
         session = requests_cache.CachedSession(
             str(settings.cache_dir / name),
@@ -320,7 +325,7 @@ class _BodyGuard:
         except BaseException:
             response.close()
             raise
-        response._content_consumed = True  # type: ignore[attr-defined]
+        response._content_consumed = True
         return response
 
     def _refuse_early(self, response: requests.Response) -> None:
