@@ -56,12 +56,12 @@ def fit(pages: list[LabelledPage], *, c: float = C, threshold: float = THRESHOLD
     clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", fit_intercept=True)
     clf.fit(matrix, ys, sample_weight=weights)
     names = vectorizer.get_feature_names_out()
-    weights = {str(name): float(w) for name, w in zip(names, clf.coef_[0], strict=True)}
+    coefficients = {str(name): float(w) for name, w in zip(names, clf.coef_[0], strict=True)}
     trained_on = ", ".join(
         sorted({f"{p.group}: {sum(q.group == p.group for q in pages)} pages" for p in pages})
     )
     return ClaimModel(
-        weights=weights, bias=float(clf.intercept_[0]), threshold=threshold, trained_on=trained_on
+        weights=coefficients, bias=float(clf.intercept_[0]), threshold=threshold, trained_on=trained_on
     )
 
 

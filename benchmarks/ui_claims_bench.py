@@ -16,6 +16,7 @@ With `--home` pointing at a graph that already holds the claims, writing is skip
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -115,7 +116,7 @@ def main() -> None:
             ("list_claims_search", ClaimFilter(search="outcome 7")),
             ("list_claims_intervention", ClaimFilter(intervention="zorblax 3")),
         ):
-            first, warm = timed(lambda flt=flt: store.list_claims(flt, page=0, page_size=50))
+            first, warm = timed(functools.partial(store.list_claims, flt, page=0, page_size=50))
             results[f"{name}_first_ms"], results[f"{name}_warm_ms"] = round(first, 1), round(warm, 1)
         results.update({k: round(v, 1) for k, v in render_times().items()})
     finally:

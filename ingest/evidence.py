@@ -4,7 +4,7 @@
 
 Offline, works stay `pending` ("not looked up yet", `kb resolve` finishes them later) and claims
 that cite them are graded as citing something unverifiable; nothing is ever guessed.
-Grading is pure (`grade_claims`), so it also serves `kb grade --all` on claims read back from the
+Grading is pure (`grade_claims`), so it also serves `kb grade` on claims read back from the
 graph.
 """
 

@@ -27,7 +27,7 @@ from ingest.textrender import HTML_VOCABULARY, TEI_VOCABULARY, render
 
 _SHORT_TEXT = 250  # trafilatura's own MIN_EXTRACTED_SIZE: less is not an article to it
 _SHORT_PAGE = 1000  # a body that renders to less than this is shown whole
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+_DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}  # typed str there
 _LANG = re.compile(
     r"""<html\b[^>]*?\s(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)""", re.I
 )
@@ -69,7 +69,7 @@ def _trafilatura_xml(html: str, url: str | None) -> str | None:
     time of this stage. The same `bare_extraction` and XML serialization, so the same XML."""
     options = _trafilatura_options(url)
     document = trafilatura.bare_extraction(html, options=options)
-    if document is None:
+    if document is None or isinstance(document, dict):  # a dict only when asked for one
         return None
     return determine_returnstring(document, options)
 

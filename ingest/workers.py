@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -241,7 +241,7 @@ class WorkerPool(Generic[P, R]):
 
     def run(
         self, items: Iterable[tuple[str, P | IngestError]], *, window: int = 64
-    ) -> Iterator[tuple[str, R | IngestError]]:
+    ) -> Generator[tuple[str, R | IngestError], None, None]:
         """(name, outcome) for each (name, input) in order; an input given as an IngestError is
         passed through. At most `window` inputs are taken from `items` ahead of the consumer."""
         out: queue.Queue[Any] = queue.Queue()
@@ -479,7 +479,7 @@ def run_in_workers(
     timeout: float,
     memory_mb: int,
     window: int = 64,
-) -> Iterator[tuple[str, R | IngestError]]:
-    """`WorkerPool(...).run(items)`: the pool ends with the iteration."""
+) -> Generator[tuple[str, R | IngestError], None, None]:
+    """`WorkerPool(...).run(items)`: the pool ends with the iteration (or when it is closed)."""
     pool: WorkerPool[P, R] = WorkerPool(task, workers=workers, timeout=timeout, memory_mb=memory_mb)
     yield from pool.run(items, window=window)

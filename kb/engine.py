@@ -179,7 +179,7 @@ def recorded(settings: Settings) -> EngineState | None:
 def read_state(settings: Settings) -> EngineState | None:
     """The running engine, if it accepts connections, or None. A stale or corrupt state file is
     removed. Accepting a connection is not answering: a stopped or hung engine's port still
-    accepts them (the kernel does), so only a query tells (`kb.store.engine_answers`)."""
+    accepts them (the kernel does), so only a query tells (`kb.drivers.engine_answers`)."""
     state = recorded(settings)
     return state if state and _port_open(state.bolt_port) else None
 

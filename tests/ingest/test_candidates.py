@@ -19,7 +19,7 @@ from ingest.resolve import (
     find_candidates,
 )
 from kb.grading import WorkEvidence, grade_claim
-from kb.models import Atom, Claim, Design, Grade, Provenance, WorkStatus
+from kb.models import Atom, Claim, Design, Grade, Provenance, Work, WorkStatus
 from kb.settings import Settings
 
 
@@ -31,7 +31,7 @@ def _claim(*atoms: Atom) -> Claim:
 ZORBLAX = Atom(intervention="zorblax", effect="reduces", outcome="fatigue")
 
 
-def _find(server: LocalServer, claim: Claim, settings: Settings, limit: int = 5) -> list:  # type: ignore[type-arg]
+def _find(server: LocalServer, claim: Claim, settings: Settings, limit: int = 5) -> list[Work]:
     session = make_session(settings, allow_private=True, cache=False)
     return find_candidates(
         claim,

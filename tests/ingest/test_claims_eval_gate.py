@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -164,7 +166,7 @@ def test_fixture_gold_files_are_well_formed() -> None:
             assert all({"intervention", "effect", "outcome"} <= set(a) for a in it["atoms"])
 
 
-def test_gate_on_our_fixtures(record_property: pytest.RecordProperty) -> None:
+def test_gate_on_our_fixtures(record_property: Callable[[str, object], None]) -> None:
     record_property("eval_set", "tests/fixtures/claims (shipped model)")
     got = score_fixtures()
     print(f"eval gate ran on tests/fixtures/claims with the shipped model: {got}")
@@ -172,7 +174,7 @@ def test_gate_on_our_fixtures(record_property: pytest.RecordProperty) -> None:
 
 
 def test_gate_cross_validated_on_the_training_pages(
-    record_property: pytest.RecordProperty, capsys: pytest.CaptureFixture[str]
+    record_property: Callable[[str, object], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The 30 training pages, each read by a model fitted without it; without ../shared, the
     fixtures instead, said out loud rather than skipped."""
@@ -195,7 +197,7 @@ def test_gate_cross_validated_on_the_training_pages(
 
 
 def test_gate_on_the_shared_dev_set(
-    record_property: pytest.RecordProperty, capsys: pytest.CaptureFixture[str]
+    record_property: Callable[[str, object], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
     if not DEV.is_dir():
         where = f"tests/fixtures/claims: {DEV} is not beside this clone"
@@ -224,7 +226,7 @@ def test_the_shipped_model_is_the_one_the_training_script_builds() -> None:
     from benchmarks.claims_train import MODEL_PATH, fit
 
     pages = [p for group in available_sets() for p in load_set(group)]
-    rebuilt = fit(pages).to_json()
+    rebuilt: dict[str, Any] = fit(pages).to_json()
     shipped = json.loads(Path(MODEL_PATH).read_text(encoding="utf-8"))
     assert rebuilt["weights"].keys() == shipped["weights"].keys()
     assert all(abs(rebuilt["weights"][k] - v) < 1e-4 for k, v in shipped["weights"].items())

@@ -129,7 +129,7 @@ def test_a_first_author_who_disagrees_with_the_locator_is_refused() -> None:
     expected = (WEIGHTS["year"] + WEIGHTS["journal"] + WEIGHTS["locator"]) / (
         WEIGHTS["author"] + WEIGHTS["year"] + WEIGHTS["journal"] + WEIGHTS["locator"]
     )
-    assert score == pytest.approx(expected, abs=1e-3) and score < THRESHOLD
+    assert score is not None and score == pytest.approx(expected, abs=1e-3) and score < THRESHOLD
 
 
 def test_a_hit_that_states_no_locator_is_judged_on_the_rest() -> None:

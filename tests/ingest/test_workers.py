@@ -12,7 +12,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,7 +55,9 @@ def wedge(payload: str) -> str:
     return payload
 
 
-def _run(task, payloads, **budget):  # type: ignore[no-untyped-def]
+def _run(
+    task: Callable[[str], str], payloads: list[str], **budget: Any
+) -> list[tuple[str, str | IngestError]]:
     options = {"workers": 2, "timeout": 0.0, "memory_mb": 0, **budget}
     return list(run_in_workers(task, [(p, p) for p in payloads], **options))
 
@@ -65,8 +69,8 @@ def test_outcomes_come_in_input_order_whatever_finishes_first() -> None:
 
 def test_inputs_given_as_errors_pass_through_in_place() -> None:
     missing = IngestError("missing.html: no such file")
-    got = list(run_in_workers(echo, [("a", "a"), ("missing.html", missing), ("b", "b")], workers=1,
-                              timeout=0, memory_mb=0))  # fmt: skip
+    items: list[tuple[str, str | IngestError]] = [("a", "a"), ("missing.html", missing), ("b", "b")]
+    got = list(run_in_workers(echo, items, workers=1, timeout=0, memory_mb=0))
     assert got == [("a", "A"), ("missing.html", missing), ("b", "B")]
 
 

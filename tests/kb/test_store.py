@@ -11,7 +11,7 @@ from factories import make_document
 
 from kb import console_runner, cypher, write_plan
 from kb.errors import NotFound, QueryRefused, StoreError
-from kb.models import Assessment, FlagStatus, Grade
+from kb.models import Assessment, FlagReason, FlagStatus, Grade
 from kb.settings import Settings
 from kb.store import GraphStore
 from kb.views import ClaimFilter
@@ -151,7 +151,9 @@ def test_flags_keep_their_history(store: GraphStore) -> None:
     doc = make_document()
     store.write_document(doc)
     claim_id = doc.claims[0].id
-    flag = store.create_flag(claim_id, reason="overclaim", by="editor-a", note="'cures' with no evidence")
+    flag = store.create_flag(
+        claim_id, reason=FlagReason.OVERCLAIM, by="editor-a", note="'cures' with no evidence"
+    )
     assert store.get_claim(claim_id).claim.flagged
     assert [c.id for c in store.editor_queue()] == [
         c.id for c in doc.claims if c.id != claim_id and c.citation_status != "cited"
@@ -167,7 +169,7 @@ def test_flags_keep_their_history(store: GraphStore) -> None:
 
 def test_flagging_an_unknown_claim_is_not_found(store: GraphStore) -> None:
     with pytest.raises(NotFound):
-        store.create_flag("clm_doesnotexist", reason="other", by="x")
+        store.create_flag("clm_doesnotexist", reason=FlagReason.OTHER, by="x")
     with pytest.raises(NotFound):
         store.update_flag("flg_doesnotexist", status=FlagStatus.DISMISSED, by="x")
 

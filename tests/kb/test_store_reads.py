@@ -13,7 +13,7 @@ from factories import graded, make_document
 
 import kb.store
 from kb import cypher
-from kb.models import Assessment, Document, FlagStatus, Grade
+from kb.models import Assessment, Document, FlagReason, FlagStatus, Grade
 from kb.settings import Settings
 from kb.store import GraphStore
 from kb.views import ClaimFilter
@@ -110,7 +110,7 @@ def test_every_write_moves_the_generation_on_and_a_reset_never_moves_it_back(sto
     doc = make_document()
     store.write_document(doc)
     after_write = store.generation()
-    flag = store.create_flag(doc.claims[0].id, reason="overclaim", by="e")
+    flag = store.create_flag(doc.claims[0].id, reason=FlagReason.OVERCLAIM, by="e")
     store.update_flag(flag.id, status=FlagStatus.DISMISSED, by="e")
     after_flags = store.generation()
     store.reset()
@@ -134,7 +134,7 @@ def test_lists_and_counts_see_a_write_made_through_another_connection(
     try:
         second = make_document(key="file:zorblax-b.txt")
         other.write_document(second)
-        other.create_flag(first.claims[0].id, reason="overclaim", by="e")
+        other.create_flag(first.claims[0].id, reason=FlagReason.OVERCLAIM, by="e")
     finally:
         other.close()
     fresh_list = store.read(cypher.LIST_CLAIMS, skip=0, limit=1000, **ClaimFilter().params())

@@ -253,7 +253,7 @@ def test_what_is_ingested_is_sensible_and_the_graph_consistent(
     for locator in (str(FIXTURES / "utf16le-no-bom.txt"), str(FIXTURES / "xhtml-with-declaration.xhtml")):
         assert sources[locator].claim_count == 1, locator
     for row in session_store.list_sources(latest_only=False, page_size=500):
-        text = session_store.get_source(row.id).source["text"]
+        text = session_store.get_source(row.id).source.text
         for bad in NEVER_IN_TEXT:
             assert bad not in text, f"{row.locator}: {bad!r} in the stored text"
     assert session_store.check() == {}

@@ -37,7 +37,7 @@ def test_a_file_name_that_is_not_utf8_is_ingested_with_the_rest(
     run = run_kb("ingest", "--offline", "-q", str(folder), home=settings.home)
     assert run.returncode == 0, run.stderr
     assert summary(run.stdout) == (2, 2, 0)
-    locators = sorted(s.locator for s in store.list_sources())
+    locators = sorted(s.locator or "" for s in store.list_sources())
     assert locators == [str(folder / "caf\\xe9.txt"), str(folder / "good.txt")]  # shown, not lost
     assert store.check() == {}
 
@@ -61,7 +61,7 @@ def test_a_write_the_driver_refuses_falls_back_to_one_by_one(tmp_path: Path, sto
     error = reports[1].error or ""
     assert error.startswith(f"{paths[1]}: unexpected error: UnicodeEncodeError:")
     assert "\n" not in error
-    assert sorted(s.locator for s in store.list_sources()) == [str(paths[0]), str(paths[2])]
+    assert sorted(s.locator or "" for s in store.list_sources()) == [str(paths[0]), str(paths[2])]
     assert store.check() == {}
 
 

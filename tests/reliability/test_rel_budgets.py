@@ -143,7 +143,7 @@ def test_a_cut_document_is_stored_and_announced(
     assert "20 claims (KB_MAX_CLAIMS)" in warning and "the whole text is stored" in warning
     [source] = store.list_sources()
     assert source.claim_count == 20
-    assert len(store.get_source(source.id).source["text"]) == len(many.read_text())
+    assert len(store.get_source(source.id).source.text) == len(many.read_text())
     assert store.check() == {}
 
 

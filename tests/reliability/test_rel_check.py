@@ -9,9 +9,12 @@ control below proves it), small enough to build in a second.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 import pytest
+from neo4j import Transaction
 from rel_helpers import run_kb
 
 from kb.errors import StoreError
@@ -23,19 +26,21 @@ CLAIMS = 10_000
 GROUP_EVERY_CLAIM = "MATCH (n:Claim) WITH n.id AS id, count(*) AS copies WHERE copies > 1 RETURN id LIMIT 5"
 
 
+def _run(statement: str, tx: Transaction, **params: Any) -> None:
+    tx.run(statement, params).consume()
+
+
 @pytest.fixture
 def tight_store(fresh_home: Path, monkeypatch: pytest.MonkeyPatch) -> GraphStore:
     # ARCADEDB_JVM_ARGS reaches the engine's JVM: the engine inherits this process's environment
     monkeypatch.setenv("ARCADEDB_JVM_ARGS", f"-Darcadedb.queryMaxHeapRAM={BUDGET_MB}")
     store = GraphStore.connect(Settings(home=fresh_home))  # starts this home's engine
+    bulk = (
+        "UNWIND range($first, $first + 1999) AS i "
+        "CREATE (:Claim:Uncited {id: 'clm_bulk' + toString(i), text: 'x', start: 0, end: 1})"
+    )
     for first in range(0, CLAIMS, 2000):
-        store.write(
-            lambda tx, first=first: tx.run(
-                "UNWIND range($first, $first + 1999) AS i "
-                "CREATE (:Claim:Uncited {id: 'clm_bulk' + toString(i), text: 'x', start: 0, end: 1})",
-                first=first,
-            ).consume()
-        )
+        store.write(functools.partial(_run, bulk, first=first))
     # two broken invariants the grouping checks exist for
     store.write(
         lambda tx: tx.run(

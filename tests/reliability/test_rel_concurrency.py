@@ -20,7 +20,7 @@ from factories import make_document
 from rel_helpers import REPO, error_lines, kb_env, start_kb, summary, wait_until
 
 from kb.errors import StoreError
-from kb.models import Document, FlagStatus
+from kb.models import Document, FlagReason, FlagStatus
 from kb.settings import Settings
 from kb.store import GraphStore
 from kb.transactions import WRITE_ATTEMPTS
@@ -153,7 +153,7 @@ def test_editors_flagging_one_claim_from_threads(store: GraphStore) -> None:
     _, claim_id = _flagged_doc(store)
 
     def editor(i: int) -> None:
-        flag = store.create_flag(claim_id, reason="overclaim", by=f"editor-{i}", note=f"n{i}")
+        flag = store.create_flag(claim_id, reason=FlagReason.OVERCLAIM, by=f"editor-{i}", note=f"n{i}")
         for status in UPDATES:
             store.update_flag(flag.id, status=status, by=f"editor-{i}")
 
@@ -167,7 +167,7 @@ _EDITOR_PROCESS = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from kb.models import FlagStatus
+    from kb.models import FlagReason, FlagStatus
     from kb.settings import Settings
     from kb.store import GraphStore
     claim_id, gate, name = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
@@ -176,7 +176,7 @@ _EDITOR_PROCESS = textwrap.dedent(
     while not (gate / "go").exists():
         time.sleep(0.01)
     for i in range(4):
-        flag = store.create_flag(claim_id, reason="uncited", by=name)
+        flag = store.create_flag(claim_id, reason=FlagReason.UNCITED, by=name)
         store.update_flag(flag.id, status=FlagStatus.RESOLVED, by=name)
     store.close()
     """
@@ -222,7 +222,7 @@ def test_two_flags_resolved_at_once_leave_the_claim_unflagged(store: GraphStore,
     if settings.uses_neo4j:
         pytest.skip("Neo4j locks the claim: the interleaving below would wait on the lock")
     _, claim_id = _flagged_doc(store)
-    flags = [store.create_flag(claim_id, reason="overclaim", by=f"e{i}") for i in range(2)]
+    flags = [store.create_flag(claim_id, reason=FlagReason.OVERCLAIM, by=f"e{i}") for i in range(2)]
     barrier = threading.Barrier(2)
 
     class Interleaved(GraphStore):

@@ -84,7 +84,7 @@ def test_ingesting_a_handed_over_folder_stores_nothing_from_outside(
     documents, _, failed = summary(run.stdout)
     assert (documents, failed) == (len(READ), len(SKIPPED))
     for row in store.list_sources(latest_only=False, page_size=100):
-        text = store.get_source(row.id).source["text"]
+        text = store.get_source(row.id).source.text
         for marker in SECRET_MARKERS:
             assert marker not in text, f"{row.locator}: {marker!r} stored"
 

@@ -15,10 +15,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from neo4j import Transaction
 from rel_helpers import error_lines, kill_group, run_kb, start_kb, stderr_lines, summary, wait_until
 
 from kb import cypher, engine
@@ -73,13 +74,13 @@ def test_every_request_to_a_hung_engine_gives_up_in_time(fresh_home: Path) -> No
     pid = _pid(settings)
     took: dict[str, float] = {}
 
-    def attempt(name: str, request: object) -> None:
+    def attempt(name: str, request: Callable[[], object]) -> None:
         began = time.monotonic()
         with pytest.raises(StoreError, match="did not answer within 2 s; run `kb engine restart`"):
-            request()  # type: ignore[operator]
+            request()
         took[name] = time.monotonic() - began
 
-    def write_then_hang(tx):  # type: ignore[no-untyped-def]
+    def write_then_hang(tx: Transaction) -> None:
         tx.run(cypher.PING).consume()
         os.kill(pid, signal.SIGSTOP)  # the engine hangs in the middle of the transaction
         time.sleep(0.3)

@@ -92,7 +92,7 @@ def _messages(error: BaseException | None) -> str:
 
 @pytest.mark.parametrize("uri", URIS_WITH_SECRETS.values(), ids=URIS_WITH_SECRETS.keys())
 def test_a_secret_in_neo4j_uri_is_redacted_before_the_driver_sees_it(tmp_path: Path, uri: str) -> None:
-    settings = Settings(home=tmp_path, NEO4J_URI=uri.format(s=NEO4J_SECRET))  # type: ignore[call-arg]
+    settings = Settings(home=tmp_path, NEO4J_URI=uri.format(s=NEO4J_SECRET))
     with pytest.raises(ConfigError) as info:
         GraphStore.connect(settings)
     message = str(info.value)

@@ -377,7 +377,7 @@ def test_console_example_fills_the_query(sample: GraphStore) -> None:
     at = run(nav.GRAPH)
     example = at.selectbox(key="console-example").options[0]
     at.selectbox(key="console-example").select(example).run()
-    assert at.text_area(key="console-query").value.startswith("MATCH")
+    assert (at.text_area(key="console-query").value or "").startswith("MATCH")
     at.button(key="console-run").click().run()
     assert_ok(at)
     assert not at.error, [e.value for e in at.error]
@@ -507,7 +507,9 @@ def test_correction_report_leaves_out_corrected_statements_and_wraps(sample: Gra
 
     def needing() -> int:
         said = next(m.value for m in at.markdown if "need correcting" in m.value)
-        return int(re.search(r"\*\*(\d+) statements\*\*", said).group(1))
+        found = re.search(r"\*\*(\d+) statements\*\*", said)
+        assert found, said
+        return int(found.group(1))
 
     before = needing()
     flag = sample.create_flag(worst.id, reason=FlagReason.UNCITED, by="ed", note="add a source")

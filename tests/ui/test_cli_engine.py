@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def kb(
 
 
 @pytest.fixture
-def home(tmp_path: Path):  # type: ignore[no-untyped-def]
+def home(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
     kb("engine", "stop", home=tmp_path)
 

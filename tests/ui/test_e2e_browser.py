@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from factories import EXAMPLES, example_documents, xss_document
-from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Frame, FrameLocator, Page, expect, sync_playwright
 
 from kb.models import Document, EntityKind, Source
 from kb.store import GraphStore
@@ -116,7 +116,12 @@ def page(browser: Browser) -> Iterator[Page]:
     p = context.new_page()
     p.set_default_timeout(WAIT_MS)
     dialogs: list[str] = []
-    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    p.on("dialog", dismiss)
     p.dialogs = dialogs  # type: ignore[attr-defined]
     yield p
     context.close()

@@ -87,7 +87,7 @@ with explore:
         sub = attempt(data.neighbourhood, requested, int(hops), int(limit))
         if sub is not None:
             _show(sub, requested)
-    if st.button("Show network", key="graph-show", type="primary", disabled=not start):
+    if st.button("Show network", key="graph-show", type="primary", disabled=not start) and start:
         sub = attempt(data.neighbourhood, start, int(hops), int(limit))
         if sub is not None:
             _show(sub, start)

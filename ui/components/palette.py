@@ -21,14 +21,14 @@ class Swatch:
     ink: str  # text on `strong`
 
 
-GRADE = {
+GRADE: dict[str, Swatch] = {  # keyed by `Grade`, read by its value too
     Grade.HIGH: Swatch("#2b8a3e", "#b2f2bb", "#ffffff"),
     Grade.MODERATE: Swatch("#74b816", "#d8f5a2", "#1b2b06"),
     Grade.LOW: Swatch("#fcc419", "#fff3bf", "#3b2a00"),
     Grade.VERY_LOW: Swatch("#f76707", "#ffd8a8", "#ffffff"),
     Grade.NONE: Swatch("#c92a2a", "#ffc9c9", "#ffffff"),
 }
-STATUS = {
+STATUS: dict[str, Swatch] = {
     CitationStatus.CITED: Swatch("#1971c2", "#a5d8ff", "#ffffff"),
     CitationStatus.VAGUE: Swatch("#9c36b5", "#eebefa", "#ffffff"),
     CitationStatus.MISSING: Swatch("#495057", "#dee2e6", "#ffffff"),
