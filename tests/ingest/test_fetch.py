@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from httpserver import LocalServer, forbid_outside_traffic, html_page, redirect, respond
+from httpserver import LocalServer, html_page, redirect, respond
 
 from ingest.errors import BlockedAddress, FetchError, TooLarge
 from ingest.extract import extract
@@ -24,17 +24,6 @@ PAGE = (
     "although the trial had no placebo arm and the follow-up was short.</p>"
     "</article></body></html>"
 )
-
-
-@pytest.fixture(autouse=True)
-def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    forbid_outside_traffic(monkeypatch)
-
-
-@pytest.fixture
-def cfg(tmp_path: Path) -> Settings:
-    # The test server lives on 127.0.0.1, which the default settings rightly refuse.
-    return Settings(home=tmp_path, http_timeout=2.0, http_retries=1, allow_private_network=True)
 
 
 @pytest.fixture

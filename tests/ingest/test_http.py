@@ -23,7 +23,6 @@ from httpserver import (
     LocalServer,
     Route,
     chunked,
-    forbid_outside_traffic,
     html_page,
     redirect,
     reset,
@@ -44,14 +43,10 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    forbid_outside_traffic(monkeypatch)
-
-
 @pytest.fixture
-def cfg(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path, http_timeout=2.0, http_retries=2, http_max_redirects=5)
+def cfg(cfg: Settings) -> Settings:
+    """Two retries to count; private addresses refused unless a session allows them."""
+    return cfg.model_copy(update={"http_retries": 2, "allow_private_network": False})
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from httpserver import LocalServer, forbid_outside_traffic, html_page
+from httpserver import LocalServer, html_page
 
 from ingest.errors import InputNotFound, TooLarge, UnsupportedContent
 from ingest.extract import extract
@@ -21,16 +21,6 @@ HTML = (
     "</article></body></html>"
 )
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    forbid_outside_traffic(monkeypatch)
-
-
-@pytest.fixture
-def cfg(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", http_timeout=2.0, http_retries=0, allow_private_network=True)
 
 
 @pytest.fixture
