@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.citations import Link, Mention, MentionKind, find_body_mentions, words
 from ingest.references import Reference, find_reference_section, match_reference, normalize_doi, normalize_url
-from kb.models import Citation, CitationStatus, Claim, Work, WorkStatus
+from kb.models import Citation, CitationStatus, Claim, Work, WorkFacts, WorkStatus
 
 
 class LinkResult(BaseModel):
@@ -94,6 +94,10 @@ def work_key(ref: Reference, fallback_text: str = "") -> str:
     return "ref:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
+# What a reference states that a work holds as it is (its DOI is normalized, its authors completed).
+_STATED = (set(Reference.model_fields) & set(WorkFacts.model_fields)) - {"doi", "authors"}
+
+
 def to_work(ref: Reference, fallback_text: str = "") -> Work:
     """A pending Work holding only what the citation states; lookup services fill the rest."""
     return Work(
@@ -101,17 +105,8 @@ def to_work(ref: Reference, fallback_text: str = "") -> Work:
         status=WorkStatus.PENDING,
         citation_text=ref.raw or fallback_text or None,
         doi=normalize_doi(ref.doi) if ref.doi else None,
-        pmid=ref.pmid,
-        pmcid=ref.pmcid,
-        nct=ref.nct,
-        url=ref.url,
-        title=ref.title,
-        journal=ref.journal,
-        year=ref.year,
         authors=list(ref.authors) or _first_author(ref),
-        volume=ref.volume,
-        issue=ref.issue,
-        pages=ref.pages,
+        **ref.model_dump(include=_STATED),
     )
 
 

@@ -153,9 +153,7 @@ def analyse(
         entities=entities,
         propositions=propositions,
         claim_propositions=claim_props,
-        works=records.works,
-        citations=records.citations,
-        listed_work_ids=records.listed_work_ids,
+        **dict(records),  # its works, citations and listed works
     )
     cut = None
     if why is not None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -226,6 +227,15 @@ class _State:
     waiting: deque[tuple[int, str, Any]] = field(default_factory=deque)
 
 
+def _dispatch(loop: Callable[[], None], out: queue.Queue[Any]) -> None:
+    """The dispatch thread: run `loop`, then hand its end, or what ended it, to the consumer."""
+    try:
+        loop()
+        out.put(_END)
+    except BaseException as e:  # handed to the consumer, who raises it
+        out.put(_Crash(e))
+
+
 class WorkerPool(Generic[P, R]):
     """`workers` processes running `task` (a module-level function, so it pickles by name)."""
 
@@ -247,12 +257,8 @@ class WorkerPool(Generic[P, R]):
         out: queue.Queue[Any] = queue.Queue()
         stop = threading.Event()
         consumed = [0]
-        thread = threading.Thread(
-            target=self._dispatch,
-            args=(iter(items), out, stop, consumed, max(window, self.size)),
-            name="analysis-dispatch",
-            daemon=True,
-        )
+        loop = functools.partial(self._loop, iter(items), out, stop, consumed, max(window, self.size))
+        thread = threading.Thread(target=_dispatch, args=(loop, out), name="analysis-dispatch", daemon=True)
         thread.start()
         try:
             while True:
@@ -276,20 +282,6 @@ class WorkerPool(Generic[P, R]):
             _end(worker)
 
     # -- the dispatch thread --
-
-    def _dispatch(
-        self,
-        items: Iterator[tuple[str, Any]],
-        out: queue.Queue[Any],
-        stop: threading.Event,
-        consumed: list[int],
-        window: int,
-    ) -> None:
-        try:
-            self._loop(items, out, stop, consumed, window)
-            out.put(_END)
-        except BaseException as e:  # handed to the consumer, who raises it
-            out.put(_Crash(e))
 
     def _loop(
         self,

@@ -313,18 +313,21 @@ def _overclaim(claim: Claim, grade: Grade, reasons: list[str]) -> bool:
     boosters = claim.cues.boosters
     strong = [b for b in boosters if any(re.search(p, b, re.IGNORECASE) for p in rules["strong_boosters"])]
     level = level_of(grade)
-    if strong and level < level_of(rules["strong_min_grade"]):
-        words = ", ".join(f"'{b}'" for b in strong)
-        reasons.append(
-            f"Overclaim: {words} asserts certainty that needs {rules['strong_min_grade']} evidence; "
-            f"the grade is {grade.value}."
-        )
-        return True
-    if boosters and level < level_of(rules["booster_min_grade"]):
-        words = ", ".join(f"'{b}'" for b in boosters)
-        reasons.append(
-            f"Overclaim: {words} is stronger than {grade.value} evidence supports "
-            f"(boosters need at least {rules['booster_min_grade']})."
-        )
-        return True
+    # A strong booster is judged first, against its own (higher) minimum; then any booster.
+    for words, needed, why in (
+        (
+            strong,
+            rules["strong_min_grade"],
+            "asserts certainty that needs {needed} evidence; the grade is {grade}.",
+        ),
+        (
+            boosters,
+            rules["booster_min_grade"],
+            "is stronger than {grade} evidence supports (boosters need at least {needed}).",
+        ),
+    ):
+        if words and level < level_of(needed):
+            quoted = ", ".join(f"'{b}'" for b in words)
+            reasons.append(f"Overclaim: {quoted} " + why.format(needed=needed, grade=grade.value))
+            return True
     return False

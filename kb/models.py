@@ -229,14 +229,13 @@ class ClaimProposition(Model):
     proposition_id: str
 
 
-class Work(Model):
-    """A cited or candidate study, report or page. Unknown fields stay None: never guessed."""
+class WorkFacts(BaseModel):
+    """What is known of a work: its identifiers, its bibliographic fields and what kind of study it
+    was. A `Work` holds them, and so does each lookup service's record of it
+    (`ingest.resolve.records.Record`), which the resolver merges into the work."""
 
-    key: str  # best identifier: "doi:10.5555/x", "pmid:912345678", "nct:NCT...", "url:...", "ref:<hash>"
-    id: str = ""
-    status: WorkStatus = WorkStatus.PENDING
-    unresolved_reason: str | None = None
-    citation_text: str | None = None  # how the article wrote it, for unresolved works
+    model_config = ConfigDict(extra="forbid")
+
     doi: str | None = None
     pmid: str | None = None
     pmcid: str | None = None
@@ -250,9 +249,8 @@ class Work(Model):
     issue: str | None = None
     pages: str | None = None  # first page, page range or article number ("1552084")
     abstract: str | None = None  # or the conclusion, as the service gives it (what the study found)
-    publication_types: list[str] = Field(default_factory=list)
+    publication_types: list[str] = Field(default_factory=list)  # PubMed's list
     mesh: list[str] = Field(default_factory=list)
-    design: Design | None = None
     trial_phase: str | None = None  # ClinicalTrials.gov: "phase 2", "phase 1/2", "not applicable"
     trial_status: str | None = None  # ClinicalTrials.gov: "completed", "recruiting", "terminated"
     sample_size: int | None = None
@@ -260,6 +258,17 @@ class Work(Model):
     retracted: bool | None = None
     expression_of_concern: bool | None = None
     cited_by_count: int | None = None
+
+
+class Work(WorkFacts, Model):
+    """A cited or candidate study, report or page. Unknown fields stay None: never guessed."""
+
+    key: str  # best identifier: "doi:10.5555/x", "pmid:912345678", "nct:NCT...", "url:...", "ref:<hash>"
+    id: str = ""
+    status: WorkStatus = WorkStatus.PENDING
+    unresolved_reason: str | None = None
+    citation_text: str | None = None  # how the article wrote it, for unresolved works
+    design: Design | None = None
     resolved_by: list[str] = Field(default_factory=list)  # services that answered
 
     @model_validator(mode="after")

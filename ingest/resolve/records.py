@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from kb.models import Work, WorkStatus
+from kb.models import Work, WorkFacts, WorkStatus
 
 __all__ = ["PRIORITY", "Record", "merge"]
 
@@ -24,36 +24,14 @@ _BIBLIO = ("title", "journal", "year", "volume", "issue", "pages", "abstract", "
 _LISTS = ("authors", "publication_types", "mesh")
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Record(WorkFacts):
+    """What one lookup service said about a work."""
 
     service: str
-    doi: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
-    nct: str | None = None
-    url: str | None = None
-    title: str | None = None
-    journal: str | None = None
     journal_abbrev: str | None = None  # "Am J Psychiatry" beside "The American journal of psychiatry"
-    year: int | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None  # "152-162", "e12807", an article number
-    authors: list[str] = Field(default_factory=list)
-    abstract: str | None = None
-    publication_types: list[str] = Field(default_factory=list)  # PubMed's list
-    mesh: list[str] = Field(default_factory=list)
     type_label: str | None = None  # the service's own type: "journal-article", "review", "letter"
     stated_design: str | None = None  # a registry's declared design (a kb.models.Design value)
-    human: bool | None = None
-    sample_size: int | None = None
-    retracted: bool | None = None
-    expression_of_concern: bool | None = None
     retraction_notice: bool = False  # the record is itself a retraction notice
-    cited_by_count: int | None = None
-    trial_phase: str | None = None  # a registry's phase, "phase 2"
-    trial_status: str | None = None  # a registry's overall status, "recruiting"
     notes: list[str] = Field(default_factory=list)  # e.g. "phase 3, completed, results posted"
 
 
