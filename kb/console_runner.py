@@ -67,9 +67,6 @@ class ConsoleRunner:
         self._errors = errors  # the store's driver-error mapping (a context manager factory)
         self._terminate = terminate
 
-    def close(self) -> None:
-        self._driver.close()
-
     def run(self, query: str, params: dict[str, Any] | None = None) -> ConsoleResult:
         check_read_only(query)
         timeout = self._settings.console_timeout
