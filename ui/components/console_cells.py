@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from kb.views import ConsoleResult
+from kb.views import caption as node_caption
 
 
 @cache
@@ -31,8 +32,7 @@ def examples() -> dict[str, str]:
 
 def _node(value: dict[str, Any]) -> str:
     labels = ":".join(value.get("labels") or [])
-    caption = value.get("title") or value.get("name") or value.get("text") or value.get("key") or ""
-    caption = " ".join(str(caption).split())
+    caption = " ".join(node_caption(value, "").split())
     return f"({labels} {caption[:60]}{'…' if len(caption) > 60 else ''} · {value.get('id')})"
 
 
