@@ -24,7 +24,7 @@ from ingest.stopwords import FUNCTION_WORDS
 from kb.grading import Directness
 from kb.models import Atom, Work
 
-__all__ = ["directness", "expand"]
+__all__ = ["directness", "expand", "find_form"]
 
 _LEXICON = Path(__file__).parent / "data" / "entities.json"  # written by ingest.entities' owners
 _KINDS = ("intervention", "condition", "outcome", "population")
@@ -91,6 +91,12 @@ def _found(name: str, vocabulary: set[str], acronyms: set[str]) -> str | bool:
         if words and all(w in vocabulary for w in words):
             return form
     return not comparable
+
+
+def find_form(name: str, text: str) -> str | bool:
+    """The first form of `name` that `text` mentions (same matching as `directness`); False when
+    none is; True when `name` is too generic to compare."""
+    return _found(name, set(_words(text)), set(re.findall(r"\b[A-Z0-9+-]{2,6}\b", text)))
 
 
 def directness(work: Work, claim_atoms: Sequence[Atom]) -> Directness:
