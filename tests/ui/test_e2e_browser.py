@@ -338,7 +338,7 @@ def test_claim_evidence_links_out_and_keeps_candidates_apart(
     page.goto(f"{app_url}/claim?claim={cited.id}")
     expect(page.get_by_role("heading", name="Claim detail")).to_be_visible()
     page.get_by_role("tab", name="Evidence").click()
-    expect(page.get_by_text("A made-up randomized trial of ketamine")).to_be_visible()
+    expect(page.get_by_text("A made-up randomized trial of ketamine", exact=True)).to_be_visible()  # the card
     doi = page.locator('a[href^="https://doi.org/10.5555/kb.ui."]').first
     expect(doi).to_be_visible()
     assert doi.get_attribute("target") == "_blank"
