@@ -3,7 +3,7 @@
 Each page renders on an empty graph and on sample data without an exception, and the main
 interactions work: check an article, filter claims, open a claim, flag and resolve it, run a
 read-only query and see a write query refused. Sample data is written with `store.write_document`
-(tests/ui/test_app_samples.py); the check test runs the real pipeline, offline.
+(tests/factories.py); the check test runs the real pipeline, offline.
 """
 
 from __future__ import annotations
