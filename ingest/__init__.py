@@ -15,6 +15,8 @@ Nothing here talks to the database (`ui.workflows` writes what this package make
                        linking (the scope rule, citation status, work keys)
     resolve            resolve/ (PubMed, Crossref, OpenAlex, Europe PMC, ClinicalTrials.gov)
     classify, grade    classify (study design), directness, evidence (works -> kb.grading)
+    compare            strength (how strongly a sentence claims), comparison (a claim beside
+                       one cited work, axis by axis)
     the whole          pipeline (input to `Document`, in worker processes: workers),
                        analysis_json (what `kb extract --json` prints), errors
 """
