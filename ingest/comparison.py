@@ -49,10 +49,6 @@ __all__ = ["STRENGTH_MARGIN", "compare", "compare_strength", "study_conclusion"]
 # Chosen on insciout_train.jsonl among 0, 0.25, 0.5, 0.75 (F1 of "exaggerated" printed by
 # python -m benchmarks.strength_eval --tune; see docs/rubric.md).
 STRENGTH_MARGIN = 0.25
-_NOT_CLINICAL = frozenset({
-    Design.CASE_REPORT, Design.CASE_SERIES, Design.EDITORIAL, Design.NARRATIVE_REVIEW, Design.NEWS,
-    Design.COMMERCIAL, Design.ANIMAL, Design.IN_VITRO, Design.TRIAL_REGISTRATION,
-})  # fmt: skip
 _OBSERVATIONAL = frozenset({Design.COHORT, Design.CASE_CONTROL, Design.CROSS_SECTIONAL})
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'“])")
 
@@ -66,6 +62,7 @@ class _Lexicon:
     pilot: re.Pattern[str]
     unfinished: dict[str, str]
     early_phases: frozenset[str]
+    design_concerns: dict[str, str]
     conclusion: re.Pattern[str]
     time_point: re.Pattern[str]
 
@@ -92,6 +89,7 @@ def _lexicon() -> _Lexicon:
         pilot=_words(raw["pilot"]),
         unfinished=raw["unfinished_status"],
         early_phases=frozenset(raw["early_phases"]),
+        design_concerns=raw["design_concerns"],
         conclusion=re.compile(rf"(?:^|\n|(?<=[.!?])\s+|\s)(?:{labels})\s*[:.—–-]\s*", re.IGNORECASE),
         time_point=re.compile(raw["time_point"], re.IGNORECASE),
     )
@@ -123,6 +121,11 @@ def _names(text: str, kind: EntityKind) -> list[str]:
 
 def _a(label: str) -> str:
     return ("an " if label[:1] in "aeiou" else "a ") + label
+
+
+def _distinct(names: Sequence[str]) -> list[str]:
+    """`names` without those another name contains ("depression" beside "treatment-resistant depression")."""
+    return [n for n in names if not any(n != m and n in m for m in names)]
 
 
 def _quote(names: Sequence[str]) -> str:
@@ -178,7 +181,7 @@ def _who(claim: Claim, work: Work, text: str) -> AxisComparison:
         return axis(Verdict.MISMATCH, animals, f"claim about {claim_who}; study in {animals}")
     if not text:
         return axis(Verdict.NOT_STATED, None, "no title or abstract: who was studied is not stated")
-    studied = _names(text, EntityKind.CONDITION)
+    studied = _distinct(_names(text, EntityKind.CONDITION))
     matched = [c for c in conditions if isinstance(find_form(c, text), str)]
     missing = [c for c in conditions if find_form(c, text) is False]
     if missing and studied and not set(studied) & set(conditions):
@@ -230,7 +233,7 @@ def _what(claim: Claim, work: Work, text: str) -> AxisComparison:
             return axis(Verdict.MISMATCH, did, f"claim about {says}; study of {did}")
         if claim_routes and not study_routes:
             return axis(Verdict.NOT_STATED, did, f"the study is of {found[0]}; its route is not stated")
-        return axis(Verdict.MATCH, did, f"both about {did}")
+        return axis(Verdict.MATCH, did, f"both about {did if claim_routes else found[0]}")
     if all(f is True for f in forms):
         return axis(
             Verdict.NOT_STATED, None, f"the claim's intervention ({_quote(names)}) is too generic to compare"
@@ -269,7 +272,7 @@ def _outcome(claim: Claim, work: Work, text: str, conclusion: str | None) -> Axi
         return axis(
             Verdict.MISMATCH,
             did,
-            f"claim: {absolute.group().lower()} {_quote(list(forms))}; study: {did} measured",
+            f"claim: {absolute.group().lower()} {_quote(list(forms))}; study measured {did}",
         )
     if missing and getattr(work, "abstract", None):
         what = (
@@ -311,8 +314,12 @@ def _design(page: StrengthReading, work: Work) -> AxisComparison:
         concerns.append(f"{kind} of {n}" if kind else f"a small study (n = {n})")
     elif kind:
         concerns.append(kind)
-    if label and design in _NOT_CLINICAL:
-        concerns.append(f"{label}, not a clinical study")
+    if (
+        design
+        and design.value in lex.design_concerns
+        and not (design is Design.TRIAL_REGISTRATION and concerns)
+    ):
+        concerns.append(lex.design_concerns[design.value])
     if label and design in _OBSERVATIONAL and page.asserts_effect and page.strength is Strength.CAUSAL:
         concerns.append(f"causal claim from {label}, which shows association, not cause")
 

@@ -128,12 +128,12 @@ def features(sentence: str) -> dict[str, float]:
     _grams(abstracted, 2, "ab:", out)
     _grams(abstracted, 3, "at:", out)
     seq = [c for c in classes if c]
-    for i, c in enumerate(seq):
-        out["k:" + c] = 1.0
+    for i, name in enumerate(seq):
+        out["k:" + name] = 1.0
         if i + 1 < len(seq):
-            out[f"kk:{c}>{seq[i + 1]}"] = 1.0
+            out[f"kk:{name}>{seq[i + 1]}"] = 1.0
     relations = [c for c in seq if c in ("COR", "CAU", "RSK")]
-    out["firstrel:" + relations[0] if relations else "norel"] = 1.0
+    out[("firstrel:" + relations[0]) if relations else "norel"] = 1.0
     for i, c in enumerate(classes):
         if c == "MOD":
             for later in classes[i + 1 : i + 5]:
