@@ -396,7 +396,11 @@ def _overstated(page: StrengthReading, study: StrengthReading, benefit: bool) ->
     if said is Strength.CAUSAL and concluded is Strength.CORRELATIONAL:
         return "causal claim from a correlational conclusion"
     if said is Strength.CAUSAL and concluded is Strength.CONDITIONAL:
-        hedge = next(iter(find_hedges(study.text)), None)
+        hedges = find_hedges(study.text)
+        # The modal says it best ("may"), before a reporting verb ("suggest") that comes first.
+        hedge = next(
+            (h for h in hedges if h in ("may", "might", "could", "can")), hedges[0] if hedges else None
+        )
         only = f" ('{hedge}')" if hedge else ""
         return f"states as fact what the study only suggests{only}"
     if said is Strength.CONDITIONAL and concluded is Strength.CORRELATIONAL:
