@@ -17,8 +17,12 @@ replaced by its class (a modal, an association word, an effect verb, a negation,
 number, a comparison), so "might lower" and "may reduce" share a feature. Features the model has
 no weight for count zero.
 
-`python -m benchmarks.strength_train` rebuilds the model (Yu et al.'s annotated sentences, train
-split); `python -m benchmarks.strength_eval` scores it. A sentence costs about 0.15 ms; loading the model, 0.04 s (once).
+`python -m benchmarks.strength_train` rebuilds the model (the train split of Yu et al.'s annotated
+sentences, and the project's own page sentences); `python -m benchmarks.strength_eval` scores it.
+A sentence costs about 0.15 ms; loading the model, 0.04 s (once).
+
+`null_finding` and `is_negated` say whether a sentence reports no effect or denies one: the scale
+itself does not ("did not reduce" is direct causal), the comparison does (`ingest.comparison`).
 """
 
 from __future__ import annotations
