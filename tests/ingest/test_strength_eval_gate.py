@@ -23,13 +23,15 @@ import pytest
 from benchmarks.strength_data import SHARED, exaggeration_available, read_pairs, strength_available
 from benchmarks.strength_eval import exaggeration_scores, fixture_sets, line, strength_scores
 
-# Measured when set (python -m benchmarks.strength_eval): claim_strength test macro-F1 0.791
-# (eureka 0.763, pubmed 0.797); InSciOut test "exaggerated" P 0.362, R 0.516, F1 0.426.
-STRENGTH_FLOORS = {"macro_F1": 0.78, "eureka_F1": 0.75, "pubmed_F1": 0.78}
-EXAGGERATION_FLOORS = {"P": 0.35, "R": 0.50, "F1": 0.42}
-# Fixtures (python -m benchmarks.strength_eval --fixtures): macro-F1 0.958; P 1.0, R 0.636, F1 0.778.
-FIXTURE_STRENGTH_FLOORS = {"macro_F1": 0.95}
-FIXTURE_EXAGGERATION_FLOORS = {"P": 0.95, "R": 0.60, "F1": 0.75}
+# Measured when set (python -m benchmarks.strength_eval): claim_strength test macro-F1 0.762
+# (eureka 0.733, pubmed 0.771); InSciOut test "exaggerated" P 0.356, R 0.467, F1 0.404. (A first
+# model reached 0.791 / 0.426 with words only the outside sets contain; the shipped model may name
+# only the project's own words, docs/rubric.md, so these floors replace that model's.)
+STRENGTH_FLOORS = {"macro_F1": 0.76, "eureka_F1": 0.73, "pubmed_F1": 0.76}
+EXAGGERATION_FLOORS = {"P": 0.35, "R": 0.46, "F1": 0.40}
+# Fixtures (python -m benchmarks.strength_eval --fixtures): macro-F1 0.979; P 1.0, R 0.727, F1 0.842.
+FIXTURE_STRENGTH_FLOORS = {"macro_F1": 0.97}
+FIXTURE_EXAGGERATION_FLOORS = {"P": 0.95, "R": 0.70, "F1": 0.80}
 
 
 def check(got: dict[str, float], floors: dict[str, float], where: str) -> None:
