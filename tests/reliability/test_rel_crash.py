@@ -164,7 +164,7 @@ import os, signal, sys
 from kb.settings import Settings
 from kb.store import GraphStore
 
-write = GraphStore._write
+write = GraphStore.write
 
 def write_then_die(self, work):
     result = write(self, work)
@@ -172,7 +172,7 @@ def write_then_die(self, work):
         os.kill(os.getpid(), signal.SIGKILL)
     return result
 
-GraphStore._write = write_then_die
+GraphStore.write = write_then_die
 GraphStore.connect(Settings()).reset()
 """
 
