@@ -59,7 +59,9 @@ def fit(
     feats = [features(r.text) for r in rows]
     counts = Counter(name for f in feats for name in f)
     words = project_vocabulary()
-    kept = [{k: v for k, v in f.items() if counts[k] >= min_df and _only_project_words(k, words)} for f in feats]
+    kept = [
+        {k: v for k, v in f.items() if counts[k] >= min_df and _only_project_words(k, words)} for f in feats
+    ]
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform(kept)
     names = [str(n) for n in vectorizer.get_feature_names_out()]
@@ -100,7 +102,11 @@ def project_vocabulary() -> frozenset[str]:
 
     texts = [LEXICON.read_text(encoding="utf-8")]
     for path in (PAGE_EXAMPLES, *sorted(STRENGTH_FIXTURES.glob("*.jsonl"))):
-        texts += [json.dumps(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        texts += [
+            json.dumps(json.loads(line))
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     found = {w for t in texts for w in _TOKEN.findall(t.lower().replace("\\u2019", "'"))}
     return frozenset(found | {_stem(w) for w in found})
 
