@@ -50,6 +50,9 @@ def _budget(cfg: Settings, input_: str) -> Iterator[None]:
     try:
         yield
     except MemoryError:
+        # Lift the limit first: building the message needs memory too, and a MemoryError from
+        # here would reach the user as an "unexpected error" that names no input.
+        resource.setrlimit(resource.RLIMIT_AS, old_limit)
         raise IngestError(
             f"{one_line(input_)}: the analysis needed more than {cfg.input_max_memory} MB "
             "(KB_INPUT_MAX_MEMORY); raise the limit if the page is genuinely that large"
