@@ -363,6 +363,33 @@ def test_console_runs_a_read_query_as_a_table_and_a_graph(sample: GraphStore) ->
     assert node_ids(graphs(at)[0]) == node_ids(view)
 
 
+@pytest.mark.parametrize(
+    ("setting", "query", "said"),
+    [
+        ("KB_CONSOLE_ROW_LIMIT", "UNWIND range(1, 50) AS n RETURN n", "cut at the row limit"),
+        (
+            "KB_CONSOLE_MAX_BYTES",
+            "UNWIND range(1, 50) AS n RETURN 'a long enough value ' + n AS v",
+            "size limit",
+        ),
+    ],
+)
+def test_console_says_which_limit_cut_its_result(
+    graph: GraphStore, monkeypatch: pytest.MonkeyPatch, setting: str, query: str, said: str
+) -> None:
+    monkeypatch.setenv(setting, "200" if setting.endswith("BYTES") else "3")
+    get_settings.cache_clear()
+    st.cache_resource.clear()  # the app's store reads its limits when it connects
+    try:
+        at = run(nav.GRAPH)
+        at.text_area(key="console-query").input(query)
+        at.button(key="console-run").click().run()
+        assert_ok(at)
+        assert said in texts(at)
+    finally:
+        st.cache_resource.clear()
+
+
 def test_console_refuses_a_write_query(sample: GraphStore) -> None:
     before = sample.counts()
     at = run(nav.GRAPH)

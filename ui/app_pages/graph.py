@@ -147,10 +147,16 @@ with explore:
             key="graph-dl-graphml",
         )
 
+# Why a console result stopped early, in the user's words (kb.views.ConsoleResult.cut).
+_CUT_LABELS = {
+    "rows": " (cut at the row limit, KB_CONSOLE_ROW_LIMIT)",
+    "size": " (cut at the size limit, KB_CONSOLE_MAX_BYTES: return fewer or narrower columns)",
+}
+
 with console:
     st.caption(
         "Read-only Cypher: queries that could write are refused, everything runs in a transaction that is "
-        "rolled back, and results are cut at the configured row limit and timeout."
+        "rolled back, and results are cut at the configured row, size and time limits."
     )
     samples = examples()
 
@@ -185,7 +191,7 @@ with console:
             st.session_state["console-result"] = result
     result = st.session_state.get("console-result")
     if result is not None:
-        more = " (cut at the row limit)" if result.truncated else ""
+        more = _CUT_LABELS.get(result.cut, " (cut)") if result.truncated else ""
         st.caption(f"{len(result.rows)} rows{more} in {result.elapsed_ms:.0f} ms")
         if result.rows:
             st.dataframe(table(result), hide_index=True, width="stretch")
