@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ingest.classify import directness
-from kb.grading import WorkEvidence, grade_claim
+from ingest.comparison import compare
+from kb.grading import WorkEvidence, grade_claim, work_evidence
 from kb.models import Assessment, Citation, Claim, Document, Work
 from kb.settings import Settings
 
@@ -25,18 +26,17 @@ if TYPE_CHECKING:  # the HTTP and lookup modules load when works are looked up, 
 
 
 def evidence_for(claim: Claim, citations: Iterable[Citation], works: dict[str, Work]) -> list[WorkEvidence]:
-    """The works that count for a claim: what it cites, plus candidates an editor accepted."""
+    """The works that count for a claim: what it cites, plus candidates an editor accepted, each
+    with the claim beside it (`ingest.comparison.compare`) and the editor's stance its citation
+    carries (which the grade follows over any automatic judgement: `kb.grading`)."""
     out = []
     for cit in citations:
         if cit.claim_id != claim.id or cit.work_id not in works or (cit.candidate and not cit.accepted):
             continue
         work = works[cit.work_id]
         out.append(
-            WorkEvidence(
-                work=work,
-                directness=directness(work, claim.atoms),
-                candidate=cit.candidate,
-                accepted=cit.accepted,
+            work_evidence(
+                cit, work, comparison=compare(claim, work), directness=directness(work, claim.atoms)
             )
         )
     return out

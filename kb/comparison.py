@@ -8,6 +8,11 @@ never a match.
     ├── AxisComparison    who, what, outcome, design and size, strength: a verdict and a reason
     ├── StrengthReading   how strongly the page sentence asserts (the claim side)
     └── StrengthReading   how strongly the study's conclusion asserts (the study side), or None
+    Directness            whether a work studies the claim's intervention, outcome, population
+    StudyEvidence         what grading read of one work: its comparison and directness (stored
+                          on the claim's CITES or CANDIDATE edge with the assessment)
+
+This module imports no other of kb's: `kb.models` holds these in an `Assessment`.
 
 The strength scale is the one of Yu et al. (2019) and InSciOut (Sumner et al. 2014), in order:
 
@@ -23,18 +28,24 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field
-
-from kb.models import Model
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Axis",
     "AxisComparison",
+    "Directness",
     "Strength",
     "StrengthReading",
     "StudyComparison",
+    "StudyEvidence",
     "Verdict",
 ]
+
+
+class Model(BaseModel):
+    """`kb.models.Model`'s configuration, repeated so this module imports nothing of kb's."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class Strength(StrEnum):
@@ -132,3 +143,44 @@ class StudyComparison(Model):
     def reasons(self) -> list[str]:
         """The mismatches in words, one line each: "who: claim about people; study in mice"."""
         return [f"{a.axis.value}: {a.reason}" for a in self.mismatches]
+
+    @property
+    def found_no_effect(self) -> bool:
+        """The claim asserts an effect the study's conclusion says it did not find (or denies)."""
+        return (
+            self.axis(Axis.STRENGTH).verdict is Verdict.MISMATCH
+            and self.study_strength is not None
+            and not self.study_strength.asserts_effect
+        )
+
+    @property
+    def overstated(self) -> bool:
+        """The claim asserts more strongly than the study concludes (an effect the study did find)."""
+        return self.axis(Axis.STRENGTH).verdict is Verdict.MISMATCH and not self.found_no_effect
+
+    @property
+    def compared(self) -> bool:
+        """Whether anything could be compared: some axis is a match or a mismatch."""
+        return any(a.verdict is not Verdict.NOT_STATED for a in self.axes)
+
+
+class Directness(BaseModel):
+    """Whether a work studies what the claim is about. None: not judged (the claim states no such part)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intervention_match: bool | None = None
+    outcome_match: bool | None = None
+    population_match: bool | None = None
+    direct: bool = True
+    reasons: list[str] = Field(default_factory=list)
+
+
+class StudyEvidence(Model):
+    """What grading read of one work for one claim, written with the assessment onto the claim's
+    edge to the work, so the store can grade the claim again without `ingest` (an editor's stance,
+    `kb.store.GraphStore.set_stance`)."""
+
+    work_id: str
+    comparison: StudyComparison | None = None  # None: not compared (no record to read)
+    directness: Directness | None = None  # None: not assessed

@@ -41,6 +41,7 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     "CREATE CONSTRAINT assessment_id IF NOT EXISTS FOR (n:Assessment) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT flag_id IF NOT EXISTS FOR (n:Flag) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT flag_event_id IF NOT EXISTS FOR (n:FlagEvent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT stance_event_id IF NOT EXISTS FOR (n:StanceEvent) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:Meta) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX source_key IF NOT EXISTS FOR (n:Source) ON (n.key)",
     "CREATE INDEX source_ingested IF NOT EXISTS FOR (n:Source) ON (n.ingested_at)",
@@ -165,6 +166,8 @@ CALL (c, row) {
 }
 """
 
+# A CITES edge also holds what grading read of its work (the claim beside its study, as JSON:
+# `kb.rows.study_edge_properties`); a null leaves the property unset.
 CREATE_CITED_CLAIMS = (
     _claims_of_each_document
     + "CREATE (c:Claim)"
@@ -172,7 +175,9 @@ CREATE_CITED_CLAIMS = (
     + """CALL (c, row) {
   UNWIND row.citations AS cite
   MATCH (w:Work {id: cite.work_id})
-  CREATE (c)-[:CITES {id: cite.id, provenance: cite.provenance, text: cite.text}]->(w)
+  CREATE (c)-[r:CITES {id: cite.id, provenance: cite.provenance, text: cite.text}]->(w)
+  SET r.comparison_json = cite.comparison_json, r.directness_json = cite.directness_json,
+      r.mismatch_count = cite.mismatch_count
 }
 """
 )
@@ -229,11 +234,13 @@ MATCH (c:Claim {{id: cid}})
 RETURN {_claim_row}
 """
 
+# The edge whole: it carries an editor's stance (which grading follows) and what grading last
+# read of the work (the comparison, which the store re-grades from when a stance is set).
 CLAIM_EVIDENCE = """
 UNWIND $ids AS cid
 MATCH (c:Claim {id: cid})-[r:CITES|CANDIDATE]->(w:Work)
 RETURN c.id AS claim_id, type(r) = 'CANDIDATE' AS candidate, coalesce(r.accepted, false) AS accepted,
-       r.provenance AS provenance, r.text AS text, w {.*} AS work
+       r.provenance AS provenance, r.text AS text, r {.*} AS edge, w {.*} AS work
 """
 
 ACCEPT_CANDIDATE = """
@@ -270,8 +277,69 @@ SET a.grade = row.grade, a.score = row.score, a.reasons = row.reasons,
 MERGE (c)-[r:ASSESSED]->(a)
 ON CREATE SET r.provenance = 'rubric'
 SET c.grade = row.grade, c.score = row.score, c.overclaim = row.overclaim,
-    c.rank = row.rank, c.reasons = row.reasons, c.rubric_version = row.rubric_version
+    c.rank = row.rank, c.reasons = row.reasons, c.rubric_version = row.rubric_version,
+    c.study_mismatch = row.study_mismatch, c.study_mismatch_count = row.study_mismatch_count,
+    c.study_overstated = row.study_overstated
+WITH c, row
+CALL (c, row) {
+  UNWIND row.studies AS study
+  MATCH (c)-[r:CITES|CANDIDATE]->(:Work {id: study.work_id})
+  SET r.comparison_json = study.comparison_json, r.directness_json = study.directness_json,
+      r.mismatch_count = study.mismatch_count
+}
 """
+
+# --- editors' stances on cited works ------------------------------------------------------------
+
+# What a stance can be set on: the claim's CITES edge to the work, or its CANDIDATE edge once an
+# editor accepted it.
+STANCE_TARGETS = """
+MATCH (c:Claim {id: $claim_id})-[r:CITES|CANDIDATE]->(w:Work {id: $work_id})
+RETURN type(r) AS kind, coalesce(r.accepted, false) AS accepted
+"""
+
+# The current stance goes on the edge (grading reads it there); every stance is also a
+# StanceEvent node, its history. `stance_writes` on the claim numbers the events and makes two
+# editors judging works of one claim at once conflict (one is retried), so each re-grade sees
+# the other's stance, as `flag_writes` does for flags.
+SET_STANCE = """
+MATCH (c:Claim {id: $claim_id})-[r:CITES|CANDIDATE]->(w:Work {id: $work_id})
+WHERE type(r) = 'CITES' OR r.accepted = true
+SET r.stance = $edge.stance, r.stance_by = $edge.stance_by, r.stance_at = $edge.stance_at,
+    r.stance_note = $edge.stance_note, r.stance_id = $edge.stance_id
+WITH c, w, count(r) AS edges
+SET c.stance_writes = coalesce(c.stance_writes, 0) + 1
+CREATE (e:StanceEvent {id: $event.id, claim_id: $event.claim_id, work_id: $event.work_id,
+                       stance: $event.stance, note: $event.note, by: $event.by, at: $event.at,
+                       seq: c.stance_writes})
+CREATE (e)-[:JUDGES {provenance: 'editor'}]->(c)
+CREATE (e)-[:ON_WORK {provenance: 'editor'}]->(w)
+RETURN e.id AS id
+"""
+
+STANCE_HISTORY = """
+MATCH (e:StanceEvent)-[:JUDGES]->(:Claim {id: $claim_id})
+WHERE e.work_id = $work_id
+RETURN e {.id, .claim_id, .work_id, .stance, .note, .by, .at} AS event
+ORDER BY e.seq DESC, e.at DESC
+"""
+
+# The worklist "cited, but the study does not match": worst first (the most mismatches, then a
+# strength overstatement, then the claim's own rank). Each claim's studies are read with
+# CLAIM_EVIDENCE and put in words by `kb.grading.mismatch_reasons`.
+_mismatched_first = """
+WITH c
+ORDER BY c.study_mismatch_count DESC, c.study_overstated DESC, c.rank, c.id
+SKIP $skip LIMIT $limit
+RETURN """
+
+STUDY_MISMATCHES = "MATCH (c:Claim)\nWHERE c.study_mismatch = true" + _mismatched_first + _claim_row
+
+STUDY_MISMATCHES_OF_SOURCE = (
+    "MATCH (c:Claim)\nWHERE c.source_id = $source_id\nWITH c\nWHERE c.study_mismatch = true"
+    + _mismatched_first
+    + _claim_row
+)
 
 # --- the write log: the graph's generation -----------------------------------------------------
 
@@ -613,6 +681,11 @@ RETURN s.id AS id LIMIT $limit
 MATCH (f:Flag)
 WHERE NOT EXISTS { (f)-[:FLAGS]->(:Claim) } OR NOT EXISTS { (f)-[:HAS_EVENT]->(:FlagEvent) }
 RETURN f.id AS id LIMIT $limit
+""",
+    "stance event without its claim or its work": """
+MATCH (e:StanceEvent)
+WHERE NOT EXISTS { (e)-[:JUDGES]->(:Claim) } OR NOT EXISTS { (e)-[:ON_WORK]->(:Work) }
+RETURN e.id AS id LIMIT $limit
 """,
     "article with more than one latest version": """
 MATCH (s:Source {is_latest: true})

@@ -4,7 +4,8 @@ KBError
 ├── ConfigError          a setting is missing or invalid
 ├── EngineError          the embedded engine could not be started, reached or stopped
 ├── StoreError           the graph database refused or failed an operation
-│   └── NotFound         an id that is not in the graph
+│   ├── NotFound         an id that is not in the graph
+│   └── StanceRefused    an editor's stance that cannot be recorded (no name, a candidate not accepted)
 └── QueryRefused         a console query tried to write or broke a limit
 """
 
@@ -28,6 +29,10 @@ class StoreError(KBError):
 
 
 class NotFound(StoreError):
+    pass
+
+
+class StanceRefused(StoreError):
     pass
 
 

@@ -4,7 +4,11 @@ Inspired by GRADE certainty (high / moderate / low / very low) and the Oxford CE
 "none" for a claim with no evidence at all. Grades are levels: high 4, moderate 3, low 2,
 very low 1, none 0. With R = rubric.json and every cited work w:
 
-    excluded(w)   retracted works, and literature-search candidates an editor has not accepted
+    excluded(w)   retracted works, and literature-search candidates an editor has not accepted;
+                  a work an editor judged "does not support"; and, unless an editor judged it, a
+                  work whose conclusion did not find the effect the claim asserts (the
+                  comparison's strength axis: "claims a benefit the study did not find")
+    stance(w)     an editor's stance when one is set (supports / contradicts), else w.stance
     design(w)     w.design, or "animal" when w.human is False, or "unknown"
     start(w)      L[R.design_start[design(w)]]
                   a pooled design (R.pooled_designs) whose title/abstract names no randomized trial
@@ -12,7 +16,9 @@ very low 1, none 0. With R = rubric.json and every cited work w:
                   a work that is not resolved starts at min(that, R.unresolved_start): it is
                       "cites something unverifiable", never more
     indirect(w)   min(R.indirectness.max, sum of R.indirectness[part] for each part -
-                      intervention, outcome, population - the work's Directness says it misses)
+                      intervention, outcome, population - the work's Directness says it misses,
+                      or the comparison's axis R.comparison.indirect_axes maps to it mismatches);
+                      0 when an editor set a stance: the editor judged what the study is about
     imprecise(w)  for designs in R.imprecision.applies_to with a stated sample size n:
                       very_serious_downgrade if n < very_serious_below,
                       serious_downgrade if n < serious_below, else 0
@@ -22,18 +28,26 @@ very low 1, none 0. With R = rubric.json and every cited work w:
     best          max level(w) over supporting works; with none left the grade is "none"
                   capped at L[R.non_human_only_cap] when every supporting work is animal/in-vitro
     inconsistency R.inconsistency.stronger_downgrade if a contradicting work's level > best,
-                  R.inconsistency.comparable_downgrade if one is >= best - comparable_within, else 0
+                  R.inconsistency.comparable_downgrade if one is >= best - comparable_within, else 0;
+                  at least R.editor.contradiction_min_downgrade for a work an editor judged to
+                  contradict the claim
     grade         max(min(best, F), best - inconsistency)
     score         R.scores[grade]
     overclaim     the claim has a booster and grade < R.overclaim.booster_min_grade, or a strong
-                  booster (R.overclaim.strong_boosters) and grade < R.overclaim.strong_min_grade
+                  booster (R.overclaim.strong_boosters) and grade < R.overclaim.strong_min_grade;
+                  or the claim asserts more strongly than a supporting work concludes (the
+                  comparison's strength axis, or a causal claim from a design in
+                  R.comparison.observational_designs) and no supporting work concludes as strongly
 
     rank          score - OVERCLAIM_RANK_PENALTY if overclaim, else score: the claims lists'
                   "worst first" order (`claim_rank`)
 
 A claim with no counted work gets "none"; the reasons say why (cites nothing, "attributed to
 unnamed research", every cited work retracted, only contradicting works). Every step that moves a
-grade adds one human-readable reason, so the grade can always be shown with its reasons.
+grade adds one human-readable reason, so the grade can always be shown with its reasons. A
+comparison axis that is "not stated" never moves anything; a "design and size" mismatch is a
+reason only (the design and imprecision steps weigh design and size already). An editor's
+"supports" makes a work count with no automatic judgement of it against the claim.
 """
 
 from __future__ import annotations
@@ -47,9 +61,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from kb.models import Assessment, CitationStatus, Claim, Design, Grade, Work, WorkStatus
+from kb.comparison import Axis, Directness, Strength, StudyComparison, StudyEvidence, Verdict
+from kb.models import (
+    Assessment,
+    Citation,
+    CitationStatus,
+    Claim,
+    Design,
+    EditorStance,
+    Grade,
+    StanceEvent,
+    Work,
+    WorkStatus,
+)
 
 __all__ = [
     "RUBRIC_VERSION",
@@ -59,25 +85,15 @@ __all__ = [
     "claim_rank",
     "grade_claim",
     "level_of",
+    "mismatch_reasons",
     "rubric",
+    "work_evidence",
 ]
 
 
 class Stance(StrEnum):
     SUPPORTS = "supports"
     CONTRADICTS = "contradicts"
-
-
-class Directness(BaseModel):
-    """Whether a work studies what the claim is about. None: not judged (the claim states no such part)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    intervention_match: bool | None = None
-    outcome_match: bool | None = None
-    population_match: bool | None = None
-    direct: bool = True
-    reasons: list[str] = Field(default_factory=list)
 
 
 class WorkEvidence(BaseModel):
@@ -87,9 +103,43 @@ class WorkEvidence(BaseModel):
 
     work: Work
     directness: Directness | None = None  # None: not assessed, no downgrade
+    comparison: StudyComparison | None = None  # the claim beside this work; None: not compared
     stance: Stance = Stance.SUPPORTS
+    editor: StanceEvent | None = None  # an editor's current stance: it overrides the automatic one
     candidate: bool = False  # a literature-search hit
     accepted: bool = False  # an editor accepted the candidate
+
+    @property
+    def effective_stance(self) -> Stance | None:
+        """Supports or contradicts; None when an editor judged that the work does not support."""
+        if self.editor is None:
+            return self.stance
+        return _EDITOR_STANCE[self.editor.stance]
+
+
+_EDITOR_STANCE: dict[EditorStance, Stance | None] = {
+    EditorStance.SUPPORTS: Stance.SUPPORTS,
+    EditorStance.CONTRADICTS: Stance.CONTRADICTS,
+    EditorStance.DOES_NOT_SUPPORT: None,
+}
+
+
+def work_evidence(
+    citation: Citation,
+    work: Work,
+    *,
+    comparison: StudyComparison | None = None,
+    directness: Directness | None = None,
+) -> WorkEvidence:
+    """One cited (or candidate) work as evidence, with the editor's stance its citation carries."""
+    return WorkEvidence(
+        work=work,
+        directness=directness,
+        comparison=comparison,
+        editor=citation.stance,
+        candidate=citation.candidate,
+        accepted=citation.accepted,
+    )
 
 
 @cache
@@ -115,6 +165,10 @@ def _grade_at(level: int) -> Grade:
     raise ValueError(f"no grade at level {level}")
 
 
+def _a(label: str) -> str:
+    return ("an " if label[:1] in "aeiou" else "a ") + label
+
+
 def _label(work: Work) -> str:
     name = work.title or work.citation_text or work.url or work.key
     return f"'{name[:77]}...'" if len(name) > 80 else f"'{name}'"
@@ -134,14 +188,22 @@ def grade_claim(claim: Claim, works: Sequence[WorkEvidence]) -> Assessment:
     """The claim's grade, score, overclaim flag and the reasons for each step (see module docstring)."""
     reasons: list[str] = []
     counted = _counted(works, reasons)
-    supporting = [(ev, _rate(ev)) for ev in counted if ev.stance is Stance.SUPPORTS]
-    contradicting = [(ev, _rate(ev)) for ev in counted if ev.stance is Stance.CONTRADICTS]
+    supporting = [(ev, _rate(ev)) for ev in counted if ev.effective_stance is Stance.SUPPORTS]
+    contradicting = [(ev, _rate(ev)) for ev in counted if ev.effective_stance is Stance.CONTRADICTS]
     if not supporting:
+        for _, rated in contradicting:
+            reasons.extend(rated.steps)
         reasons.append(_why_none(claim, works, contradicting))
         grade = Grade.NONE
     else:
         grade = _combine(supporting, contradicting, reasons)
     overclaim = _overclaim(claim, grade, reasons)
+    overclaim = _overstates_studies([ev for ev, _ in supporting], reasons) or overclaim
+    judged = [ev for ev in works if _judged_against_claim(ev)]
+    mismatches = [mismatch_reasons(ev) for ev in judged]
+    compared = any(
+        (ev.comparison is not None and ev.comparison.compared) or ev.editor is not None for ev in judged
+    )
     return Assessment(
         claim_id=claim.id,
         grade=grade,
@@ -149,18 +211,56 @@ def grade_claim(claim: Claim, works: Sequence[WorkEvidence]) -> Assessment:
         reasons=reasons,
         rubric_version=RUBRIC_VERSION,
         overclaim=overclaim,
+        studies=[
+            StudyEvidence(work_id=ev.work.id, comparison=ev.comparison, directness=ev.directness)
+            for ev in works
+            if ev.comparison is not None or ev.directness is not None
+        ],
+        study_mismatch=True if any(mismatches) else (False if compared else None),
+        study_mismatch_count=sum(len(m) for m in mismatches),
+        study_overstated=any(
+            ev.comparison is not None
+            and ev.comparison.axis(Axis.STRENGTH).verdict is Verdict.MISMATCH
+            and bool(mismatch_reasons(ev))
+            for ev in judged
+        ),
     )
+
+
+def _judged_against_claim(ev: WorkEvidence) -> bool:
+    """Whether a work is one the claim is judged against: cited or accepted, and not retracted."""
+    return not (ev.candidate and not ev.accepted) and not ev.work.retracted
+
+
+def mismatch_reasons(ev: WorkEvidence) -> list[str]:
+    """How a work does not match its claim, in words: an editor's "does not support" or
+    "contradicts" first, then each mismatching axis of the comparison ("who: claim about people;
+    study in mice"). [] when nothing mismatches or an editor judged that the work supports it."""
+    if ev.editor is not None and ev.editor.stance is EditorStance.SUPPORTS:
+        return []
+    head = (
+        [f"an editor ({ev.editor.by}) judged that it {ev.editor.stance.value} the claim"] if ev.editor else []
+    )
+    return head + (ev.comparison.reasons() if ev.comparison else [])
+
+
+def _by(event: StanceEvent) -> str:
+    return f"an editor ({event.by}) judged that {{work}} {event.stance.value} the claim"
 
 
 def _counted(works: Sequence[WorkEvidence], reasons: list[str]) -> list[WorkEvidence]:
     counted = []
     for ev in works:
+        label = _label(ev.work)
         if ev.candidate and not ev.accepted:
-            reasons.append(
-                f"Not counted: {_label(ev.work)} is a literature-search candidate not yet accepted."
-            )
+            reasons.append(f"Not counted: {label} is a literature-search candidate not yet accepted.")
         elif ev.work.retracted:
-            reasons.append(f"Excluded: {_label(ev.work)} is retracted.")
+            reasons.append(f"Excluded: {label} is retracted.")
+        elif ev.editor is not None and ev.editor.stance is EditorStance.DOES_NOT_SUPPORT:
+            reasons.append("Not counted: " + _by(ev.editor).format(work=label) + ".")
+        elif ev.editor is None and ev.comparison is not None and ev.comparison.found_no_effect:
+            why = ev.comparison.axis(Axis.STRENGTH).reason
+            reasons.append(f"Not counted: {label} does not support the claim (strength: {why}).")
         else:
             counted.append(ev)
     return counted
@@ -203,9 +303,16 @@ def _combine(supporting: list[_Pair], contradicting: list[_Pair], reasons: list[
             step = inc["comparable_downgrade"]
         else:
             step = 0
+        if ev.editor is not None:  # the page's own citation, read by an editor: it always weighs
+            step = max(step, r["editor"]["contradiction_min_downgrade"])
         if step > down:
             down = step
-            reasons.append(f"-{step} inconsistency: {_label(ev.work)} contradicts the claim.")
+            who = (
+                _by(ev.editor).format(work=_label(ev.work))
+                if ev.editor
+                else f"{_label(ev.work)} contradicts the claim"
+            )
+            reasons.append(f"-{step} inconsistency: {who}.")
     level = max(floor, level - down)
     grade = _grade_at(level)
     reasons.append(f"Grade: {grade.value}.")
@@ -218,9 +325,21 @@ def _rate(ev: WorkEvidence) -> _Rated:
     work = ev.work
     design = _design(work)
     start, why = _start(work, design)
-    verb = "contradicting" if ev.stance is Stance.CONTRADICTS else "supporting"
+    verb = "contradicting" if ev.effective_stance is Stance.CONTRADICTS else "supporting"
     steps = [f"{_label(work)} ({verb}): {why}; starts at {_grade_at(start).value}."]
-    down = _indirectness(ev.directness, steps) + _imprecision(work, design, steps)
+    if ev.editor is not None:
+        steps.append(_editor_step(ev, ev.editor))
+        down = 0  # the editor judged what the study is about: no automatic indirectness
+    else:
+        down = _indirectness(ev.directness, ev.comparison, steps)
+    if (
+        ev.comparison is not None
+        and (design_axis := ev.comparison.axis(Axis.DESIGN)).verdict is Verdict.MISMATCH
+    ):
+        steps.append(
+            f"Noted (design and size): {design_axis.reason}; weighed by the design and sample-size steps."
+        )
+    down += _imprecision(work, design, steps)
     if work.expression_of_concern:
         down += r["expression_of_concern_downgrade"]
         steps.append(f"-{r['expression_of_concern_downgrade']} an expression of concern is attached.")
@@ -260,24 +379,44 @@ def _pools_randomized(work: Work) -> bool:
     return any(re.search(p, text, re.IGNORECASE) for p in rubric()["randomized_markers"])
 
 
-def _indirectness(directness: Directness | None, steps: list[str]) -> int:
-    if directness is None:
-        return 0
+def _editor_step(ev: WorkEvidence, event: StanceEvent) -> str:
+    said = _by(event).format(work=_label(ev.work))
+    step = said[0].upper() + said[1:]
+    if event.stance is EditorStance.SUPPORTS and ev.comparison is not None and ev.comparison.mismatches:
+        axes = ", ".join(a.axis.value for a in ev.comparison.mismatches)
+        return f"{step}: the comparison's mismatches ({axes}) are shown, not counted."
+    return step + "."
+
+
+_PARTS = ("intervention", "outcome", "population")
+
+
+def _indirectness(directness: Directness | None, comparison: StudyComparison | None, steps: list[str]) -> int:
     weights = rubric()["indirectness"]
-    missed = [
-        part
-        for part, match in (
-            ("intervention", directness.intervention_match),
-            ("outcome", directness.outcome_match),
-            ("population", directness.population_match),
-        )
-        if match is False
+    found = {
+        "intervention": directness.intervention_match if directness else None,
+        "outcome": directness.outcome_match if directness else None,
+        "population": directness.population_match if directness else None,
+    }
+    missed = {part for part, match in found.items() if match is False}
+    compared: dict[str, str] = {}  # part -> the comparison's words for it, which say it best
+    if comparison is not None:
+        for axis, part in rubric()["comparison"]["indirect_axes"].items():
+            judged = comparison.axis(Axis(axis))
+            if judged.verdict is Verdict.MISMATCH:
+                compared[part] = f"{judged.axis.value}: {judged.reason}"
+    # Directness reasons name every part, matched or not; quote only the mismatches.
+    said = [
+        r
+        for r in (directness.reasons if directness else [])
+        if "not" in r and any(f"the {p}" in r for p in missed - set(compared))
     ]
-    down = min(weights["max"], sum(weights[part] for part in missed))
+    said += compared.values()
+    missed |= set(compared)
+    ordered = [p for p in _PARTS if p in missed]
+    down = min(weights["max"], sum(weights[part] for part in ordered))
     if down:
-        # Directness reasons name every part, matched or not; quote only the mismatches.
-        said = [r for r in directness.reasons if "not" in r and any(f"the {p}" in r for p in missed)]
-        detail = "; ".join(said) or " and ".join(missed) + " differ from the claim"
+        detail = "; ".join(said) or " and ".join(ordered) + " differ from the claim"
         steps.append(f"-{down} indirectness: {detail}.")
     return int(down)
 
@@ -306,6 +445,35 @@ def claim_rank(assessment: Assessment) -> float:
     grades weaker."""
     penalty = OVERCLAIM_RANK_PENALTY if assessment.overclaim else 0.0
     return round(assessment.score - penalty, 4)
+
+
+def _overstates_studies(supporting: Sequence[WorkEvidence], reasons: list[str]) -> bool:
+    """Overclaim when the claim asserts more strongly than a supporting work concludes and no
+    supporting work concludes as strongly (an editor's "supports" settles a work; "not stated"
+    neither overstates nor matches)."""
+    overstated: list[str] = []
+    carried = False
+    observational = rubric()["comparison"]["observational_designs"]
+    for ev in supporting:
+        if ev.editor is not None or ev.comparison is None:
+            carried = carried or ev.editor is not None
+            continue
+        comparison, label = ev.comparison, _label(ev.work)
+        page = comparison.claim_strength
+        strength = comparison.axis(Axis.STRENGTH)
+        causal = page.asserts_effect and page.strength is Strength.CAUSAL
+        design = _design(ev.work)
+        if causal and design in observational:
+            named = rubric()["design_labels"][design]
+            overstated.append(f"a causal claim from {label}, {_a(named)}, which shows association, not cause")
+        elif strength.verdict is Verdict.MISMATCH:
+            overstated.append(f"the claim asserts more than {label} concludes ({strength.reason})")
+        elif strength.verdict is Verdict.MATCH:
+            carried = True
+    if overstated and not carried:
+        reasons.append("Overclaim: " + "; ".join(overstated) + ".")
+        return True
+    return False
 
 
 def _overclaim(claim: Claim, grade: Grade, reasons: list[str]) -> bool:

@@ -3,7 +3,8 @@
 The same input always yields the same id, which is what makes re-ingesting idempotent: the
 store MERGEs on these ids. Ids are short hex digests with a readable prefix ("clm_", "src_");
 `LABEL_BY_PREFIX` is the one table of prefixes, so the label of any node id is read from it.
-Flags and their events are judgements made by people, not content: each gets a fresh id.
+Flags, their events and editors' stances are judgements made by people, not content: each gets
+a fresh id.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _DIGEST_CHARS = 20  # 80 bits: collisions are not a practical concern at million
 # The prefix of each node label's ids, in the order the docs list the labels.
 PREFIX_BY_LABEL: dict[str, str] = {
     "Source": "src", "Claim": "clm", "Entity": "ent", "Proposition": "prp",
-    "Work": "wrk", "Assessment": "asm", "Flag": "flg", "FlagEvent": "fev",
+    "Work": "wrk", "Assessment": "asm", "Flag": "flg", "FlagEvent": "fev", "StanceEvent": "stv",
 }  # fmt: skip
 LABEL_BY_PREFIX = {prefix: label for label, prefix in PREFIX_BY_LABEL.items()}
 CITATION_PREFIX = "cit"  # a CITES or CANDIDATE edge, not a node
@@ -83,3 +84,7 @@ def new_flag_id() -> str:
 
 def new_flag_event_id() -> str:
     return _fresh("FlagEvent")
+
+
+def new_stance_event_id() -> str:
+    return _fresh("StanceEvent")

@@ -10,8 +10,11 @@ twice gives the same id, and writing it twice changes nothing in the graph.
     ├── Proposition[]   (intervention, effect, outcome) shared across sources
     ├── Work[]          cited studies, reports, pages (resolved or not)
     └── Citation[]      claim → work edges with provenance
-    Assessment          a grade for a claim, with reasons and rubric version
+    Assessment          a grade for a claim, with reasons and rubric version, and what it read
+                        of each work (`kb.comparison.StudyEvidence`: the claim beside its study)
     Flag, FlagEvent     an editor's judgement on a claim and its status history
+    StanceEvent         an editor's judgement of one cited work: supports, does not support or
+                        contradicts the claim (the latest is the current stance)
 
 The vocabularies are enums here, once: citation status, grade, study design, flag reason.
 """
@@ -24,6 +27,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kb import ids
+from kb.comparison import StudyEvidence
 
 
 def utcnow() -> datetime:
@@ -126,6 +130,14 @@ class FlagReason(StrEnum):
     OVERCLAIM = "overclaim"
     MISLEADING = "misleading"
     OTHER = "other"
+
+
+class EditorStance(StrEnum):
+    """What an editor judged a cited (or accepted candidate) work to do for a claim."""
+
+    SUPPORTS = "supports"
+    DOES_NOT_SUPPORT = "does not support"
+    CONTRADICTS = "contradicts"
 
 
 class Cues(Model):
@@ -279,6 +291,18 @@ class Work(WorkFacts, Model):
         return self
 
 
+class StanceEvent(Model):
+    """One editor's stance on one work for one claim; the newest of a pair is its current stance."""
+
+    claim_id: str
+    work_id: str
+    stance: EditorStance
+    note: str = ""
+    by: str = Field(min_length=1)
+    at: datetime = Field(default_factory=utcnow)
+    id: str = Field(default_factory=ids.new_stance_event_id)
+
+
 class Citation(Model):
     """An edge Claim -[:CITES]-> Work, or Claim -[:CANDIDATE]-> Work for literature search hits."""
 
@@ -288,6 +312,7 @@ class Citation(Model):
     text: str = ""  # the citation as written ("[3]", "(Grabski et al., 2022)", a URL)
     candidate: bool = False  # a search hit, never counted for the grade until accepted
     accepted: bool = False
+    stance: StanceEvent | None = None  # an editor's current stance, read back from the graph
     id: str = ""
 
     @model_validator(mode="after")
@@ -306,6 +331,13 @@ class Assessment(Model):
     rubric_version: str
     overclaim: bool = False
     assessed_at: datetime = Field(default_factory=utcnow)
+    # The claim beside its studies (docs/rubric.md): what was read of each work, written onto the
+    # claim's edge to it; whether a counted study does not match (None: nothing could be
+    # compared), how many mismatches the worklist shows, and whether one is a strength overstatement.
+    studies: list[StudyEvidence] = Field(default_factory=list)
+    study_mismatch: bool | None = None
+    study_mismatch_count: int = 0
+    study_overstated: bool = False
 
 
 class FlagEvent(Model):

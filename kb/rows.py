@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from kb import ids
+from kb.comparison import Directness, StudyComparison, StudyEvidence
 from kb.grading import claim_rank
-from kb.models import Assessment, Claim, Cues, Entity, Flag, FlagEvent, Work
+from kb.models import Assessment, Claim, Cues, Entity, Flag, FlagEvent, StanceEvent, Work
 from kb.views import GraphNode, caption
 
 M = TypeVar("M", bound=BaseModel)
@@ -65,17 +66,81 @@ def grade_properties(a: Assessment) -> dict[str, Any]:
         "rank": claim_rank(a),
         "reasons": a.reasons,
         "rubric_version": a.rubric_version,
+        "study_mismatch": a.study_mismatch,
+        "study_mismatch_count": a.study_mismatch_count,
+        "study_overstated": a.study_overstated,
     }
 
 
 def assessment_properties(a: Assessment) -> dict[str, Any]:
-    """An Assessment node's properties (its claim is the node it hangs from)."""
-    return {"id": ids.assessment_id(a.claim_id), **a.model_dump(mode="json", exclude={"claim_id"})}
+    """An Assessment node's properties (its claim is the node it hangs from); what it read of each
+    work goes onto the claim's edge to that work (`study_edge_properties`)."""
+    return {"id": ids.assessment_id(a.claim_id), **a.model_dump(mode="json", exclude={"claim_id", "studies"})}
 
 
 def assessment_row(a: Assessment) -> dict[str, Any]:
-    """One row of `SET_ASSESSMENTS`: the node's properties, the claim's and the claim's id."""
-    return {**assessment_properties(a), **grade_properties(a), "claim_id": a.claim_id}
+    """One row of `SET_ASSESSMENTS`: the node's properties, the claim's, the claim's id and, per
+    work, what goes on the claim's edge to it."""
+    studies = [{"work_id": s.work_id, **study_edge_properties(s)} for s in a.studies]
+    return {**assessment_properties(a), **grade_properties(a), "claim_id": a.claim_id, "studies": studies}
+
+
+# --- the claim beside its study, and editors' stances, on CITES and CANDIDATE edges -------------
+
+
+def study_edge_properties(study: StudyEvidence) -> dict[str, Any]:
+    """What a claim's edge to a work holds of its grading: the comparison and directness as JSON
+    (maps cannot be relationship properties) and the number of mismatching axes, for ordering."""
+    c = study.comparison
+    return {
+        "comparison_json": c.model_dump_json() if c else None,
+        "directness_json": study.directness.model_dump_json() if study.directness else None,
+        "mismatch_count": len(c.mismatches) if c else None,
+    }
+
+
+def study_from_edge(work_id: str, edge: Mapping[str, Any]) -> StudyEvidence:
+    """What grading last read of a work, from the claim's edge to it."""
+    comparison, directness = edge.get("comparison_json"), edge.get("directness_json")
+    return StudyEvidence(
+        work_id=work_id,
+        comparison=StudyComparison.model_validate_json(comparison) if comparison else None,
+        directness=Directness.model_validate_json(directness) if directness else None,
+    )
+
+
+def stance_edge_properties(event: StanceEvent) -> dict[str, Any]:
+    """The current stance, as the claim's edge to the work holds it."""
+    return {
+        "stance": event.stance.value,
+        "stance_by": event.by,
+        "stance_at": event.model_dump(mode="json")["at"],
+        "stance_note": event.note,
+        "stance_id": event.id,
+    }
+
+
+def stance_from_edge(claim_id: str, work_id: str, edge: Mapping[str, Any]) -> StanceEvent | None:
+    """The editor's current stance on an edge, or None when no editor recorded one."""
+    if not edge.get("stance"):
+        return None
+    return StanceEvent(
+        claim_id=claim_id,
+        work_id=work_id,
+        stance=edge["stance"],
+        by=edge.get("stance_by") or "?",
+        note=edge.get("stance_note") or "",
+        at=edge["stance_at"],
+        id=edge.get("stance_id") or ids.new_stance_event_id(),
+    )
+
+
+def stance_event_properties(event: StanceEvent) -> dict[str, Any]:
+    return event.model_dump(mode="json")
+
+
+def stance_event_from_properties(props: Mapping[str, Any]) -> StanceEvent:
+    return known(StanceEvent, props)
 
 
 # --- works, entities, flags --------------------------------------------------------------------

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kb.models import Atom, CitationStatus, ClaimKind, Flag, Grade, Work
+from kb.comparison import StudyComparison
+from kb.models import Atom, CitationStatus, ClaimKind, EditorStance, Flag, Grade, StanceEvent, Work
 
 
 class View(BaseModel):
@@ -49,6 +50,11 @@ class ClaimRow(View):
     reasons: list[str] = Field(default_factory=list)  # why the grade is what it is
     rubric_version: str
     flagged: bool = False
+    # The claim beside its studies (kb.grading): True when a counted study does not match and no
+    # editor said it supports the claim; None when nothing could be compared.
+    study_mismatch: bool | None = None
+    study_mismatch_count: int = 0
+    study_overstated: bool = False
 
     @property
     def atoms(self) -> list[Atom]:
@@ -138,6 +144,12 @@ class CitationEdge(View):
     accepted: bool = False  # a candidate an editor accepted
     decided_by: str | None = None
     decided_at: str | None = None
+    comparison_json: str | None = None  # the claim beside this work (`kb.comparison.StudyComparison`)
+    mismatch_count: int | None = None  # its mismatching axes; None: not compared
+    stance: EditorStance | None = None  # an editor's current stance, with who, when and why
+    stance_by: str | None = None
+    stance_at: str | None = None
+    stance_note: str | None = None
 
 
 class CitedWork(View):
@@ -166,6 +178,16 @@ class PropositionView(View):
     others: list[OtherClaim]
 
 
+class ClaimStudy(View):
+    """One work the claim is judged against (cited, or a candidate an editor accepted): the claim
+    beside it and the editor's current stance on it."""
+
+    work: Work
+    candidate: bool = False
+    comparison: StudyComparison | None = None  # None: not compared yet
+    stance: StanceEvent | None = None  # the current one; the history: GraphStore.stance_history
+
+
 class ClaimDetail(View):
     claim: ClaimRow
     source: SourceRecord
@@ -173,6 +195,37 @@ class ClaimDetail(View):
     candidates: list[CitedWork] = Field(default_factory=list)
     propositions: list[PropositionView] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)  # each with its history, oldest event first
+    studies: list[ClaimStudy] = Field(default_factory=list)  # cited works, then accepted candidates
+
+
+class MismatchedStudy(View):
+    """One study of a claim that does not match it, and how, in words."""
+
+    work_id: str
+    label: str  # the work's title, or how the article cited it
+    candidate: bool = False
+    stance: EditorStance | None = None  # an editor's current stance, if one was recorded
+    reasons: list[
+        str
+    ]  # "an editor (Ana) judged that it contradicts the claim", "who: claim about people; study in mice"
+
+
+class StudyMismatch(View):
+    """A claim that is cited, but whose study does not match it: one row of the editors'
+    worklist and of the correction report."""
+
+    claim_id: str
+    text: str
+    source_id: str
+    source_title: str | None = None
+    grade: Grade
+    rank: float
+    overclaim: bool = False
+    mismatch_count: int  # the reasons below, every study's
+    overstated: bool = False  # a strength mismatch among them
+    studies: list[MismatchedStudy]
+    work_label: str  # the first mismatched study's label
+    reasons: list[str]  # every study's reasons; prefixed with the study's label when there are several
 
 
 class FlaggedClaim(View):
@@ -207,6 +260,11 @@ class Subgraph(View):
     nodes: list[GraphNode] = Field(default_factory=list)
     edges: list[GraphEdge] = Field(default_factory=list)
     truncated: bool = False
+
+
+def work_label(work: Work) -> str:
+    """What a work is called in a list: its title, how the article cited it, its URL or key."""
+    return work.title or work.citation_text or work.url or work.key
 
 
 def caption(props: Mapping[str, Any], fallback: str) -> str:

@@ -17,7 +17,13 @@ from typing import Any, TypeVar
 
 from kb import cypher
 from kb.models import CitationStatus, Claim, Document, timestamp
-from kb.rows import assessment_properties, claim_properties, grade_properties, work_properties
+from kb.rows import (
+    assessment_properties,
+    claim_properties,
+    grade_properties,
+    study_edge_properties,
+    work_properties,
+)
 
 T = TypeVar("T")
 Statement = tuple[str, dict[str, Any]]
@@ -178,9 +184,12 @@ def _claim_rows(doc: Document) -> list[dict[str, Any]]:
     stated: dict[str, list[str]] = {}
     for cp in _first_of_each(doc.claim_propositions, lambda cp: (cp.claim_id, cp.proposition_id)):
         stated.setdefault(cp.claim_id, []).append(cp.proposition_id)
+    # Each CITES edge also holds what grading read of its work (the claim beside its study).
+    studies = {(a.claim_id, s.work_id): study_edge_properties(s) for a in doc.assessments for s in a.studies}
     citing: dict[str, list[dict[str, Any]]] = {}
     for x in _first_of_each([c for c in doc.citations if not c.candidate], lambda c: c.id):
-        citing.setdefault(x.claim_id, []).append(x.model_dump(mode="json"))
+        row = x.model_dump(mode="json", exclude={"stance"}) | studies.get((x.claim_id, x.work_id), {})
+        citing.setdefault(x.claim_id, []).append(row)
     return [
         {
             "claim": _claim_row(c, doc, interventions, outcomes) | grade_properties(assessments[c.id]),

@@ -17,7 +17,7 @@ LINT_DIR = Path(__file__).resolve().parents[1] / "cypher_lint"
 
 RELATIONSHIP_TYPES = [
     "HAS_CLAIM", "SUPERSEDES", "STATES", "INTERVENTION", "OUTCOME", "POPULATION", "CITES",
-    "CANDIDATE", "LISTS", "ASSESSED", "FLAGS", "HAS_EVENT",
+    "CANDIDATE", "LISTS", "ASSESSED", "FLAGS", "HAS_EVENT", "JUDGES", "ON_WORK",
 ]  # fmt: skip
 
 # Properties the store derives when writing (beyond the models' own fields).
@@ -25,14 +25,16 @@ DERIVED_KEYS = [
     "is_latest", "ingested_at", "claim_count", "cited_count", "search_text", "hedges", "boosters",
     "attribution", "atoms_json", "interventions", "outcomes", "source_title", "rank", "flagged",
     "grade", "score", "overclaim", "version", "updated_at", "key", "labels", "provenance",
-    "accepted", "by", "at", "status", "flag_writes",
+    "accepted", "by", "at", "status", "flag_writes", "comparison_json", "directness_json",
+    "mismatch_count", "stance_by", "stance_at", "stance_note", "stance_id", "stance_writes", "seq",
 ]  # fmt: skip
 
 
 def _property_keys() -> list[str]:
     keys = set(DERIVED_KEYS)
     for model in (models.Source, models.Claim, models.Entity, models.Proposition, models.Work,
-                  models.Citation, models.ClaimProposition, models.Assessment, models.Flag, models.FlagEvent):  # fmt: skip
+                  models.Citation, models.ClaimProposition, models.Assessment, models.Flag, models.FlagEvent,
+                  models.StanceEvent):  # fmt: skip
         keys |= set(model.model_fields)
     return sorted(keys)
 
