@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from kb import ids
 from kb.views import ClaimRef, ClaimRow, SourceRecord, SourceRow, SourceVersion
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: editors' stances and the claim beside its study (docs/graph-model.md)
 
 
 def _map(var: str, view: type[BaseModel]) -> str:

@@ -333,7 +333,8 @@ def _rate(ev: WorkEvidence) -> _Rated:
     else:
         down = _indirectness(ev.directness, ev.comparison, steps)
     if (
-        ev.comparison is not None
+        ev.editor is None
+        and ev.comparison is not None
         and (design_axis := ev.comparison.axis(Axis.DESIGN)).verdict is Verdict.MISMATCH
     ):
         steps.append(
