@@ -46,6 +46,32 @@ def test_extract_json_has_text_claims_spans_and_citations(run: Invoke) -> None:
         assert claim["grade"] is None or isinstance(claim["grade"], str)
 
 
+def test_extract_json_carries_the_claim_beside_its_study(run: Invoke, tmp_path: Path) -> None:
+    page = tmp_path / "clinic.txt"
+    page.write_text(
+        "Ketamine Clinic Notes\n\nKetamine infusions reduce alcohol cravings in adults [1].\n\n"
+        "References\n1. Doe J, Roe R. Ketamine reduces alcohol seeking in mice: a randomized trial. "
+        "J Fake Med. 2020;1:1-2. doi:10.5555/kb.extract.001\n"
+    )
+    result = run("extract", str(page), "--json")
+    assert result.exit_code == 0, result.output
+    [claim] = json.loads(result.output)["claims"]
+    [study] = claim["citations"][0]["studies"]
+    assert (study["key"], study["status"]) == ("doi:10.5555/kb.extract.001", "pending")
+    axes = {a["axis"]: a for a in study["comparison"]["axes"]}
+    assert list(axes) == ["who", "what", "outcome", "design and size", "strength"]
+    assert axes["who"] == {
+        "axis": "who",
+        "verdict": "mismatch",
+        "claim_says": "adults",
+        "study_did": "mice",
+        "reason": "claim about adults; study in mice",
+    }
+    assert axes["strength"]["verdict"] == "not stated"  # no abstract: never a match
+    assert study["comparison"]["matches_study"] is False and claim["study_mismatch"] is True
+    assert "who: claim about adults; study in mice" in " ".join(claim["reasons"])
+
+
 def test_extract_of_a_missing_file_is_one_line(run: Invoke) -> None:
     result = run("extract", "no-such-file.txt")
     assert result.exit_code == 1

@@ -102,7 +102,7 @@ def extract_cmd(input_: str, as_json: bool, resolve_works: bool) -> None:
     if outcome.cut:
         click.echo(f"warning: {outcome.cut}", err=True)
     doc = evidence.complete(outcome.document, cfg, offline=not resolve_works)
-    data = analysis_json(outcome, doc.assessments)
+    data = analysis_json(outcome, doc.assessments, doc.works)
     if as_json:
         print_json(data)
         return
