@@ -35,6 +35,7 @@ COMMANDS = {
     "resolve": "ui.commands.evidence_cmds:resolve_cmd",
     "grade": "ui.commands.evidence_cmds:grade_cmd",
     "candidates": "ui.commands.evidence_cmds:candidates_cmd",
+    "stance": "ui.commands.evidence_cmds:stance_cmd",
     "ui": "ui.commands.ui_cmds:ui_cmd",
 }
 

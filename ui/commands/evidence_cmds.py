@@ -1,4 +1,4 @@
-"""`kb resolve`, `kb grade`, `kb candidates`: from "cited" to "how strong is the evidence"."""
+"""`kb resolve`, `kb grade`, `kb candidates`, `kb stance`: from "cited" to "how strong is the evidence"."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import click
 from ingest.http import make_session
 from ingest.resolve import RateLimiter, candidate_citations, find_candidates
 from kb.errors import KBError
+from kb.models import EditorStance
 from kb.settings import get_settings
 from ui import workflows
 from ui.commands.common import open_store
@@ -67,3 +68,21 @@ def candidates_cmd(limit: int, per_claim: int) -> None:
             store.add_candidates(works, candidate_citations(claim, works))
             found += len(works)
     click.echo(f"{found} candidate works stored for {len(rows)} uncited claims")
+
+
+@click.command("stance")
+@click.argument("claim_id")
+@click.argument("work_id")
+@click.argument("stance", type=click.Choice([s.value for s in EditorStance]))
+@click.option("--by", required=True, help="The editor's name, kept with the stance and its history.")
+@click.option("--note", default="", help="Why: what the study found, and where it says so.")
+def stance_cmd(claim_id: str, work_id: str, stance: str, by: str, note: str) -> None:
+    """Record whether a work the claim cites supports it, does not support it or contradicts it,
+    and grade the claim again at once (quote "does not support").
+
+    The grade follows the stance from then on; no later automatic pass re-judges the work.
+    """
+    with open_store() as store:
+        store.set_stance(claim_id, work_id, stance=EditorStance(stance), by=by, note=note)
+        claim = store.get_claim(claim_id).claim
+    click.echo(f"{claim_id}: {work_id} {stance} the claim (by {by.strip()}); grade now {claim.grade.value}")
