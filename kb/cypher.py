@@ -167,7 +167,8 @@ CALL (c, row) {
 """
 
 # A CITES edge also holds what grading read of its work (the claim beside its study, as JSON:
-# `kb.rows.study_edge_properties`); a null leaves the property unset.
+# `kb.rows.study_edge_properties`) and an editor's stance a new version of the page keeps
+# (`kb.stances`); a null leaves the property unset.
 CREATE_CITED_CLAIMS = (
     _claims_of_each_document
     + "CREATE (c:Claim)"
@@ -177,7 +178,9 @@ CREATE_CITED_CLAIMS = (
   MATCH (w:Work {id: cite.work_id})
   CREATE (c)-[r:CITES {id: cite.id, provenance: cite.provenance, text: cite.text}]->(w)
   SET r.comparison_json = cite.comparison_json, r.directness_json = cite.directness_json,
-      r.mismatch_count = cite.mismatch_count
+      r.mismatch_count = cite.mismatch_count,
+      r.stance = cite.stance, r.stance_by = cite.stance_by, r.stance_at = cite.stance_at,
+      r.stance_note = cite.stance_note, r.stance_id = cite.stance_id
 }
 """
 )
@@ -315,6 +318,29 @@ CREATE (e:StanceEvent {id: $event.id, claim_id: $event.claim_id, work_id: $event
 CREATE (e)-[:JUDGES {provenance: 'editor'}]->(c)
 CREATE (e)-[:ON_WORK {provenance: 'editor'}]->(w)
 RETURN e.id AS id
+"""
+
+# A new version of a page keeps its editors' stances (`kb.stances`): those of the latest version
+# of each article, read before the new version is written, and their events written with it.
+EARLIER_STANCES = """
+UNWIND $keys AS key
+MATCH (s:Source {key: key})
+WHERE s.is_latest = true
+MATCH (s)-[:HAS_CLAIM]->(c:Claim)-[r:CITES]->(w:Work)
+WHERE r.stance IS NOT NULL
+RETURN key, s.id AS source_id, c.text AS text, w.id AS work_id,
+       r {.stance, .stance_by, .stance_at, .stance_note} AS edge
+"""
+
+CREATE_STANCE_EVENTS = """
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.claim_id})
+MATCH (w:Work {id: row.work_id})
+SET c.stance_writes = coalesce(c.stance_writes, 0) + 1
+CREATE (e:StanceEvent {id: row.id, claim_id: row.claim_id, work_id: row.work_id, stance: row.stance,
+                       note: row.note, by: row.by, at: row.at, seq: c.stance_writes})
+CREATE (e)-[:JUDGES {provenance: 'editor'}]->(c)
+CREATE (e)-[:ON_WORK {provenance: 'editor'}]->(w)
 """
 
 STANCE_HISTORY = """

@@ -61,6 +61,7 @@ from kb.rows import (
     work_properties,
 )
 from kb.settings import Settings
+from kb.stances import carry_stances
 from kb.transactions import Row, Transactions
 from kb.views import ClaimDetail, ClaimFilter, ClaimPage, ClaimRow, ConsoleResult, Counts, Subgraph
 
@@ -726,6 +727,11 @@ def _write_new(tx: Transaction, docs: list[Document]) -> dict[str, bool]:
     """Write the documents whose version is not in the graph yet; which ones were written."""
     existing = {r["id"] for r in tx.run(cypher.FIND_SOURCES, ids=[d.source.id for d in docs]).data()}
     new = [d for d in docs if d.source.id not in existing]
+    earlier: dict[str, list[Row]] = {}
+    if new:  # a new version keeps the editors' stances of the one before (kb/stances.py)
+        for r in tx.run(cypher.EARLIER_STANCES, keys=sorted({d.source.key for d in new})).data():
+            earlier.setdefault(r["key"], []).append(r)
+    new = [carry_stances(d, earlier[d.source.key]) if d.source.key in earlier else d for d in new]
     propositions = sorted({p.id for d in new for p in d.propositions})
     known = (
         {r["id"] for r in tx.run(cypher.FIND_PROPOSITIONS, ids=propositions).data()}

@@ -21,6 +21,8 @@ from kb.rows import (
     assessment_properties,
     claim_properties,
     grade_properties,
+    stance_edge_properties,
+    stance_event_properties,
     study_edge_properties,
     work_properties,
 )
@@ -42,6 +44,7 @@ WRITE_ORDER: tuple[str, ...] = (
     cypher.CREATE_UNCITED_CLAIMS,
     cypher.MERGE_CANDIDATES,
     cypher.CREATE_LISTED_WORKS,
+    cypher.CREATE_STANCE_EVENTS,  # stances a new version keeps (kb/stances.py)
 )
 
 
@@ -167,6 +170,10 @@ def _document_rows(doc: Document) -> list[tuple[str, list[dict[str, Any]]]]:
         ),
         (cypher.MERGE_CANDIDATES, [c.model_dump(mode="json") for c in doc.citations if c.candidate]),
         (cypher.CREATE_LISTED_WORKS, [{"source_id": src.id, "work_ids": listed}] if listed else []),
+        (
+            cypher.CREATE_STANCE_EVENTS,
+            [stance_event_properties(c.stance) for c in doc.citations if c.stance and not c.candidate],
+        ),
     ]
 
 
@@ -189,6 +196,8 @@ def _claim_rows(doc: Document) -> list[dict[str, Any]]:
     citing: dict[str, list[dict[str, Any]]] = {}
     for x in _first_of_each([c for c in doc.citations if not c.candidate], lambda c: c.id):
         row = x.model_dump(mode="json", exclude={"stance"}) | studies.get((x.claim_id, x.work_id), {})
+        if x.stance is not None:
+            row |= stance_edge_properties(x.stance)
         citing.setdefault(x.claim_id, []).append(row)
     return [
         {

@@ -62,8 +62,10 @@ TRIAL = Work(
 )
 
 
-def document(key: str = "file:stance.txt", works: tuple[Work, Work] = (MICE, TRIAL)) -> Document:
-    text = " ".join(SENTENCES)
+def document(
+    key: str = "file:stance.txt", works: tuple[Work, Work] = (MICE, TRIAL), prefix: str = ""
+) -> Document:
+    text = prefix + " ".join(SENTENCES)
     source = Source(key=key, locator=key.removeprefix("file:"), text=text, title="A made-up clinic page")
     claims, citations = [], []
     for number, (sentence, work) in enumerate(zip(SENTENCES, works, strict=True), 1):
@@ -246,3 +248,26 @@ def test_worklist_worst_first_with_reasons_in_words(store: GraphStore) -> None:
         mice_claim.id,
         trial_claim.id,
     ]
+
+
+def test_a_new_version_of_the_page_keeps_the_stance(store: GraphStore) -> None:
+    doc = document()
+    store.write_document(doc)
+    store.set_stance(doc.claims[1].id, TRIAL.id, stance=EditorStance.CONTRADICTS, by="Ana", note="read it")
+    # the page changes around the claim: new version, new claim ids, the same sentence and work
+    edited = document(prefix="Updated weekly. ")
+    assert store.write_document(edited).created
+    new_id = edited.claims[1].id
+    assert new_id != doc.claims[1].id
+    claim = store.get_claim(new_id)
+    assert claim.claim.grade is Grade.NONE  # graded with the stance, not the automatic judgement
+    [study] = claim.studies
+    assert study.stance is not None and (study.stance.stance, study.stance.by) == (
+        EditorStance.CONTRADICTS,
+        "Ana",
+    )
+    [event] = store.stance_history(new_id, TRIAL.id)
+    assert event.note == f"carried over from the earlier version {doc.source.id}: read it"
+    # a claim the editor did not judge is graded as before
+    assert store.get_claim(edited.claims[0].id).claim.grade == store.get_claim(doc.claims[0].id).claim.grade
+    assert store.check() == {}
