@@ -30,11 +30,11 @@ def carry_stances(doc: Document, earlier: Sequence[Mapping[str, Any]]) -> Docume
     texts = {c.id: c.text for c in doc.claims}
     citations, judged = [], set()
     for cit in doc.citations:
-        row = latest.get((texts.get(cit.claim_id, ""), cit.work_id))
-        if row is None or cit.stance is not None or cit.candidate:
+        found = latest.get((texts.get(cit.claim_id, ""), cit.work_id))
+        if found is None or cit.stance is not None or cit.candidate:
             citations.append(cit)
             continue
-        edge = row["edge"]
+        row, edge = found, found["edge"]
         note = f"carried over from the earlier version {row['source_id']}" + (
             f": {edge['stance_note']}" if edge.get("stance_note") else ""
         )
