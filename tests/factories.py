@@ -9,6 +9,8 @@ Every document is graded, as the store requires (`graded`: the rubric, through
   intervention become claims, statuses follow their wording, every third gets a grade of its
   own; `example_documents` does it for the articles in `examples/`.
 - `xss_document`: an article whose text tries every trick a hostile page could.
+- `study_document`: two cited claims, one beside a study that does not match it (mice, a
+  promise of a cure), one beside a trial that matches it; and an uncited hedge.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kb.models import (
     Claim,
     ClaimProposition,
     Cues,
+    Design,
     Document,
     Entity,
     EntityKind,
@@ -293,4 +296,84 @@ def xss_document() -> Document:
         "file:javascript:alert(1)",
         f"<script>alert('title')</script> Zorblax, book at {XSS_LINKS}",
         own_grades=False,
+    )
+
+
+# --- the claim beside its study ----------------------------------------------------------------
+
+STUDY_TEXT = (
+    "Ketamine for cravings and mood\n\n"
+    "Ketamine cures alcohol cravings in people with alcohol use disorder [1]. "
+    "Ketamine reduces depressive symptoms in adults with treatment-resistant depression [2]. "
+    "Ketamine may help anxiety.\n\n"
+    "References\n"
+    "1. Doe J. Ketamine and ethanol preference in mice. J Made-up Neurosci. 2019. doi:10.5555/kb.study.001\n"
+    "2. Roe R. Intravenous ketamine for treatment-resistant depression. J Made-up Psychiatry. 2021. "
+    "doi:10.5555/kb.study.002\n"
+)
+MOUSE_STUDY = Work(
+    key="doi:10.5555/kb.study.001",
+    doi="10.5555/kb.study.001",
+    title="Ketamine and ethanol preference in mice",
+    journal="J Made-up Neurosci",
+    year=2019,
+    design=Design.ANIMAL,
+    human=False,
+    sample_size=12,
+    status="resolved",
+    abstract="We gave ketamine to twelve mice. Conclusions: Ketamine may reduce ethanol preference in mice.",
+)
+TRIAL_STUDY = Work(
+    key="doi:10.5555/kb.study.002",
+    doi="10.5555/kb.study.002",
+    pmid="912345678",
+    title="Intravenous ketamine for treatment-resistant depression in adults: a randomized controlled trial",
+    journal="J Made-up Psychiatry",
+    year=2021,
+    design=Design.RCT,
+    human=True,
+    sample_size=320,
+    status="resolved",
+    abstract=(
+        "Methods: 320 adults with treatment-resistant depression were randomized to ketamine or "
+        "midazolam. Results: Depressive symptoms fell more with ketamine at 24 hours. Conclusions: "
+        "Ketamine reduces depressive symptoms in adults with treatment-resistant depression."
+    ),
+)
+
+
+def study_document(key: str = "file:cravings.txt") -> Document:
+    """Graded by the rubric, which compares each claim with the study it cites."""
+    text = STUDY_TEXT
+    source = Source(
+        key=key, locator=key.removeprefix("file:"), text=text, title="Ketamine for cravings and mood"
+    )
+    spans = [
+        _span(text, "Ketamine cures alcohol cravings in people with alcohol use disorder"),
+        _span(text, "Ketamine reduces depressive symptoms in adults with treatment-resistant depression"),
+        _span(text, "Ketamine may help anxiety."),
+    ]
+    atoms = [("reduces", "alcohol cravings"), ("reduces", "depressive symptoms"), ("improves", "anxiety")]
+    cues = [Cues(boosters=["cures"]), Cues(), Cues(hedges=["may"])]
+    claims = [
+        Claim(
+            source_id=source.id, text=text[s:e], start=s, end=e, cues=cue,
+            citation_status=CitationStatus.CITED if n < 2 else CitationStatus.MISSING,
+            atoms=[Atom(intervention="ketamine", effect=effect, outcome=outcome)],
+        )
+        for n, ((s, e), (effect, outcome), cue) in enumerate(zip(spans, atoms, cues, strict=True))
+    ]  # fmt: skip
+    works = [MOUSE_STUDY, TRIAL_STUDY]
+    citations = [
+        Citation(claim_id=c.id, work_id=w.id, provenance=Provenance.NUMBERED_MARKER, text=f"[{n}]")
+        for n, (c, w) in enumerate(zip(claims, works, strict=False), 1)
+    ]
+    return graded(
+        Document(
+            source=source,
+            claims=claims,
+            works=works,
+            citations=citations,
+            listed_work_ids=[w.id for w in works],
+        )
     )

@@ -68,7 +68,9 @@ with claim_col:
             index=list(by_id).index(wanted) if wanted in by_id else 0,
             format_func=lambda cid: (
                 f"#{by_id[cid][0]} · {by_id[cid][1].grade.value} · "
-                f"{STATUS_LABELS[by_id[cid][1].citation_status]} — {short(by_id[cid][1].text, 70)}"
+                f"{STATUS_LABELS[by_id[cid][1].citation_status]}"
+                f"{' · ≠ study does not match' if by_id[cid][1].study_mismatch else ''}"
+                f" — {short(by_id[cid][1].text, 70)}"
             ),
             key="article-claim",
         )

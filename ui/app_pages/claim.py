@@ -79,8 +79,13 @@ with context:
                     nav.open_claim(other.claim_id)
 with evidence:
     grade_block(claim)
+    if claim.study_mismatch:
+        st.markdown(
+            ":red[**≠ Cited, but the study does not match the claim.**] Each study below stands beside "
+            "the claim, axis by axis; record whether it supports the claim."
+        )
     st.markdown("##### Citations")
-    citations_block(detail)
+    citations_block(detail, editable=True)
 with graph_tab:
     hops = st.radio(
         "Neighbourhood", [1, 2], horizontal=True, format_func=lambda h: f"{h} hop(s)", key="claim-hops"

@@ -1,5 +1,6 @@
-"""Editor queue: uncited, vaguely attributed and overclaimed statements, worst first; flags with
-their history; a correction report per article."""
+"""Editor queue: uncited, vaguely attributed and overclaimed statements, worst first; cited claims
+whose study does not match them, worst first; flags with their history; a correction report per
+article."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from ui.components.flags import flag_form, flag_list
 from ui.components.safe import md, short
 from ui.components.titles import display_title
 from ui.components.widgets import badge_row, quote
+from ui.components.worklist import mismatch_worklist
 
 PAGE_SIZE = 25
+MISMATCH_TAB = "Cited, but the study does not match"
 
 st.title("Editor queue")
 sources = or_stop(data.list_sources, 0, 500)
@@ -26,8 +29,8 @@ if not sources:
     st.stop()
 titles = {s.id: short(display_title(s), 70) for s in sources}
 # Keyed tabs stay on the tab in use when a confirmation appears above them or goes away.
-review, flagged, report = st.tabs(
-    ["To review", "Flags", "Correction report"], key="queue-tabs", on_change="rerun"
+review, mismatched, flagged, report = st.tabs(
+    ["To review", MISMATCH_TAB, "Flags", "Correction report"], key="queue-tabs", on_change="rerun"
 )
 
 with review:
@@ -91,6 +94,9 @@ with review:
                 nav.open_claim(pick)
             flag_form(pick, key="queue", suggested=suggested_reason(row))
 
+with mismatched:
+    mismatch_worklist(titles, page_size=PAGE_SIZE)
+
 with flagged:
     shown = st.radio(
         "Flags", [*(s.value for s in FlagStatus), "all"], horizontal=True, key="queue-flag-status"
@@ -139,7 +145,8 @@ with report:
     target = st.selectbox("Article", list(titles), format_func=lambda i: titles[i], key="report-source")
     view = or_stop(data.get_source, target)
     its_flags = data.flags_of_source(target)
-    rows_out = downloads.report_rows(view.claims, its_flags)
+    differs = or_stop(data.mismatches_of_source, target)
+    rows_out = downloads.report_rows(view.claims, its_flags, downloads.mismatch_words(differs))
     corrected = downloads.corrected_count(its_flags)
     done = f" {corrected} marked corrected by an editor." if corrected else ""
     st.markdown(f"**{len(rows_out)} statements** need correcting in {md(titles[target])}.{done}")

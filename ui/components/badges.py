@@ -13,9 +13,18 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from kb.comparison import Verdict
 from kb.views import ClaimRow
 from ui.components.claim_summary import STATUS_LABELS
-from ui.components.palette import FLAGGED, OVERCLAIM, Swatch, grade_swatch, status_swatch
+from ui.components.palette import (
+    FLAGGED,
+    OVERCLAIM,
+    STUDY_MISMATCH,
+    VERDICT_SIGN,
+    Swatch,
+    grade_swatch,
+    status_swatch,
+)
 from ui.components.safe import esc
 
 _BADGE = (
@@ -33,7 +42,8 @@ def badge(text: str, swatch: Swatch, *, title: str = "") -> str:
 
 
 def claim_badges(row: ClaimRow, *, flagged: bool | None = None) -> str:
-    """Grade, citation status, overclaim and (when asked) flagged, as one line of badges."""
+    """Grade, citation status, overclaim, a cited study that does not match the claim and (when
+    asked) flagged, as one line of badges."""
     status = row.citation_status
     parts = [
         badge(f"grade: {row.grade.value}", grade_swatch(row.grade), title="certainty of the evidence"),
@@ -41,6 +51,14 @@ def claim_badges(row: ClaimRow, *, flagged: bool | None = None) -> str:
     ]
     if row.overclaim:
         parts.append(badge("overclaim", OVERCLAIM, title="wording stronger than the evidence"))
+    if row.study_mismatch:
+        parts.append(
+            badge(
+                f"{VERDICT_SIGN[Verdict.MISMATCH]} study does not match",
+                STUDY_MISMATCH,
+                title="cited, but the study does not match the claim (see its evidence)",
+            )
+        )
     if row.flagged if flagged is None else flagged:
         parts.append(badge("flagged", FLAGGED, title="an editor flagged this claim"))
     return "".join(parts)

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.models import Entity, EntityKind, Flag, FlagEvent, FlagReason, FlagStatus
+from kb.models import (
+    EditorStance,
+    Entity,
+    EntityKind,
+    Flag,
+    FlagEvent,
+    FlagReason,
+    FlagStatus,
+    StanceEvent,
+)
 from kb.settings import get_settings
 from kb.store import GraphStore
 from kb.views import (
@@ -22,6 +31,7 @@ from kb.views import (
     FlaggedClaim,
     SourceRow,
     SourceView,
+    StudyMismatch,
     Subgraph,
     UnsupportedProposition,
 )
@@ -123,6 +133,28 @@ def flags_of_source(source_id: str, *, max_pages: int = 20, page_size: int = 500
     return found
 
 
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def study_mismatches(source_id: str | None = None, page: int = 0, page_size: int = 50) -> list[StudyMismatch]:
+    """Cited claims whose study does not match them, worst first (all articles, or one)."""
+    return get_store().study_mismatches(source_id=source_id, page=page, page_size=page_size)
+
+
+def mismatches_of_source(source_id: str, *, max_pages: int = 20, page_size: int = 500) -> list[StudyMismatch]:
+    """Every such claim of one article (the correction report)."""
+    found: list[StudyMismatch] = []
+    for page in range(max_pages):
+        rows = study_mismatches(source_id, page, page_size)
+        found += rows
+        if len(rows) < page_size:
+            break
+    return found
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def stance_history(claim_id: str, work_id: str) -> list[StanceEvent]:
+    return get_store().stance_history(claim_id, work_id)
+
+
 def run_console(query: str) -> ConsoleResult:
     """Never cached: a researcher re-running a query wants it run."""
     return get_store().run_console(query)
@@ -141,6 +173,14 @@ def create_flag(claim_id: str, *, reason: FlagReason, by: str, note: str = "") -
 def update_flag(flag_id: str, *, status: FlagStatus, by: str, note: str = "") -> FlagEvent:
     try:
         return get_store().update_flag(flag_id, status=status, by=by, note=note)
+    finally:
+        clear_reads()
+
+
+def set_stance(claim_id: str, work_id: str, *, stance: EditorStance, by: str, note: str = "") -> StanceEvent:
+    """Record an editor's stance on a study of the claim; the store grades the claim again."""
+    try:
+        return get_store().set_stance(claim_id, work_id, stance=stance, by=by, note=note)
     finally:
         clear_reads()
 

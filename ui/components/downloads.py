@@ -12,13 +12,14 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kb.models import Flag, FlagStatus
-from kb.views import ClaimRow, FlaggedClaim, SourceRecord, Subgraph
+from kb.views import ClaimRow, FlaggedClaim, SourceRecord, StudyMismatch, Subgraph
 from ui.components.claim_summary import problems
 from ui.components.cytoscape import node_label
+from ui.components.safe import short
 from ui.components.titles import display_title
 
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -130,13 +131,35 @@ def _by_claim(flags: Sequence[FlaggedClaim]) -> dict[str, list[Flag]]:
     return found
 
 
-def report_rows(claims: Sequence[ClaimRow], flags: Sequence[FlaggedClaim]) -> list[dict[str, Any]]:
+STUDY_MISMATCH = "cited study does not match"
+
+
+def mismatch_words(rows: Sequence[StudyMismatch]) -> dict[str, list[str]]:
+    """Per claim id, each mismatch in words with the study it is about:
+    "who: claim about people; study in mice (study: Ketamine in mice)"."""
+    return {
+        r.claim_id: [f"{reason} (study: {short(s.label, 100)})" for s in r.studies for reason in s.reasons]
+        for r in rows
+    }
+
+
+def report_rows(
+    claims: Sequence[ClaimRow],
+    flags: Sequence[FlaggedClaim],
+    mismatches: Mapping[str, Sequence[str]] | None = None,
+) -> list[dict[str, Any]]:
     """One row per claim that needs correcting, in reading order: an open flag, or a problem
-    (no citation, vague attribution, overclaim) whose flag no editor has resolved."""
+    (no citation, vague attribution, overclaim, a cited study that does not match the claim)
+    whose flag no editor has resolved. `mismatches` holds, per claim id, the mismatches in words
+    ("who: claim about people; study in mice")."""
     flags_by_claim = _by_claim(flags)
+    mismatches = mismatches or {}
     rows = []
     for c in sorted(claims, key=lambda c: c.start):
         found, its_flags = problems(c), flags_by_claim.get(c.id, [])
+        differs = list(mismatches.get(c.id, []))
+        if differs:
+            found = [*found, STUDY_MISMATCH]
         if not _needs_correcting(found, its_flags):
             continue
         rows.append(
@@ -146,6 +169,7 @@ def report_rows(claims: Sequence[ClaimRow], flags: Sequence[FlaggedClaim]) -> li
                 "problems": "; ".join(found),
                 "grade": c.grade.value,
                 "citation_status": c.citation_status.value,
+                "study_mismatch": "; ".join(differs),
                 "flags": "; ".join(
                     f"{f.reason.value} ({f.status.value}, {f.created_by}): {f.note}".strip()
                     for f in its_flags
@@ -161,7 +185,7 @@ def corrected_count(flags: Sequence[FlaggedClaim]) -> int:
 
 
 def correction_csv(rows: Sequence[dict[str, Any]]) -> str:
-    header = ["claim_id", "text", "problems", "grade", "citation_status", "flags"]
+    header = ["claim_id", "text", "problems", "grade", "citation_status", "study_mismatch", "flags"]
     return _csv(header, ([r[h] for h in header] for r in rows))
 
 
@@ -186,6 +210,8 @@ def correction_markdown(source: SourceRecord, rows: Sequence[dict[str, Any]], ge
             "",
             f"- Grade: {r['grade']}; citation: {r['citation_status']}",
         ]
+        if r.get("study_mismatch"):
+            lines.append(f"- The cited study does not match the claim: {_md(r['study_mismatch'])}")
         if r["flags"]:
             lines.append(f"- Editor flags: {_md(r['flags'])}")
         lines.append(f"- Claim id: `{r['claim_id']}`")

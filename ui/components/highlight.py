@@ -1,7 +1,8 @@
 """The article text with its claims highlighted in place, as escaped HTML (pure; no Streamlit).
 
 Every piece of text goes through `esc`; the only markup is what this module writes. A claim is
-tinted by its grade. Spans that overlap an earlier claim are clipped to start after it; spans
+tinted by its grade; a cited claim whose study does not match it (`study_mismatch`) is also
+underlined in red dashes and carries the sign "≠" beside its number (the legend says so). Spans that overlap an earlier claim are clipped to start after it; spans
 outside the text are skipped.
 """
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kb.comparison import Verdict
 from kb.models import Grade
 from kb.views import ClaimRow
 from ui.components.claim_summary import STATUS_LABELS
-from ui.components.palette import grade_swatch
+from ui.components.palette import STUDY_MISMATCH, VERDICT_SIGN, grade_swatch
 from ui.components.safe import esc
 
 _BOX = (
@@ -27,13 +29,23 @@ def numbered(claims: Sequence[ClaimRow]) -> list[tuple[int, ClaimRow]]:
     return list(enumerate(ordered, 1))
 
 
+MISMATCH_SIGN = VERDICT_SIGN[Verdict.MISMATCH]
+MISMATCH_TIP = "the cited study does not match the claim"
+_MISMATCH_LINE = f"border-bottom: 3px dashed {STUDY_MISMATCH.strong};"
+
+
 def _mark(n: int, claim: ClaimRow, body: str, selected: bool) -> str:
     outline = "outline: 2px solid #1c7ed6; outline-offset: 1px;" if selected else ""
     tip = f"#{n} · grade: {claim.grade.value} · {STATUS_LABELS[claim.citation_status]}"
+    line, sign, flag = "border-bottom: 2px solid #495057;", "", ""
+    if claim.study_mismatch:
+        tip += f" · {MISMATCH_TIP}"
+        line, flag = _MISMATCH_LINE, ' data-mismatch="true"'
+        sign = f'<b style="color: {STUDY_MISMATCH.strong};">{MISMATCH_SIGN}</b>'
     return (
-        f'<mark data-claim="{esc(claim.id)}" title="{esc(tip)}" style="background: {grade_swatch(claim.grade).tint}; '
-        f'border-bottom: 2px solid #495057; padding: 0 1px; {outline}">{body}'
-        f'<sup style="font-size: 0.7em; color: #495057;">&#8201;#{n}</sup></mark>'
+        f'<mark data-claim="{esc(claim.id)}"{flag} title="{esc(tip)}" style="background: {grade_swatch(claim.grade).tint}; '
+        f'{line} padding: 0 1px; {outline}">{body}'
+        f'<sup style="font-size: 0.7em; color: #495057;">&#8201;#{n}{sign}</sup></mark>'
     )
 
 
@@ -69,4 +81,13 @@ def legend_html() -> str:
         f'padding: 0 6px; margin-right: 6px; white-space: nowrap;">{esc(g.value)}</span>'
         for g in Grade
     )
-    return f'<div style="font-size: 0.85rem; line-height: 2;"><b>Certainty of the evidence</b>: {chips}</div>'
+    mismatch = (
+        f'<span style="{_MISMATCH_LINE} padding: 0 6px; white-space: nowrap;">a claim'
+        f'<sup><b style="color: {STUDY_MISMATCH.strong};">{MISMATCH_SIGN}</b></sup></span> '
+        f"{esc(MISMATCH_TIP)}: it is cited, but the study differs on who, what, outcome, design and "
+        "size, or strength (or an editor judged it does not support the claim)"
+    )
+    return (
+        f'<div class="kb-legend" style="font-size: 0.85rem; line-height: 2;"><b>Certainty of the evidence</b>: {chips}'
+        f"<br>{mismatch}</div>"
+    )

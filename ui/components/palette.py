@@ -5,12 +5,18 @@ tables, the report card's chart and the graph (strong colours). Grades run green
 certainty; citation statuses use other hues (blue, purple, slate) so "none" (a grade) and
 "missing" (a citation status) never look alike, and node kinds avoid the grade hues (an Entity
 is teal, not orange like "very low"). Each strong colour carries its own readable text colour.
+The claim beside its study keeps the grades' sense of colour: a match is green, a mismatch red
+(the claim outruns its evidence, as an overclaim does), "not stated" grey; an editor's stance
+likewise (supports green, contradicts red, does not support grey). Colour is never the only
+signal: each verdict and stance is also written in words with its own sign (`VERDICT_SIGN`,
+`STANCE_SIGN`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.comparison import Verdict
 from kb.models import CitationStatus, Grade
 
 
@@ -36,6 +42,21 @@ STATUS: dict[str, Swatch] = {
 OVERCLAIM = Swatch("#e03131", "#fff5f5", "#ffffff")
 FLAGGED = Swatch("#d6336c", "#ffdeeb", "#ffffff")
 UNKNOWN = Swatch("#ced4da", "#f1f3f5", "#212529")
+
+VERDICT: dict[str, Swatch] = {  # keyed by `kb.comparison.Verdict`
+    Verdict.MATCH: Swatch("#2b8a3e", "#ebfbee", "#ffffff"),
+    Verdict.MISMATCH: Swatch("#e03131", "#ffe3e3", "#ffffff"),
+    Verdict.NOT_STATED: Swatch("#868e96", "#f1f3f5", "#ffffff"),
+}
+VERDICT_SIGN = {Verdict.MATCH: "✓", Verdict.MISMATCH: "≠", Verdict.NOT_STATED: "?"}
+STUDY_MISMATCH = VERDICT[Verdict.MISMATCH]  # the Article view's mark, the worklist's badge
+# An editor's stance on a work (`kb.models.EditorStance` values).
+STANCE: dict[str, Swatch] = {
+    "supports": Swatch("#2b8a3e", "#ebfbee", "#ffffff"),
+    "does not support": Swatch("#868e96", "#f1f3f5", "#ffffff"),
+    "contradicts": Swatch("#e03131", "#ffe3e3", "#ffffff"),
+}
+STANCE_SIGN = {"supports": "👍", "does not support": "∅", "contradicts": "👎"}
 
 # Node kinds in the graph: hues apart from the grades', and a shape each (claims are squares,
 # coloured by grade).

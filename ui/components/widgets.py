@@ -10,13 +10,14 @@ import streamlit as st
 from streamlit_cytoscape import EdgeStyle, InfopanelAction, NodeStyle, streamlit_cytoscape
 
 from kb.models import WorkStatus
-from kb.views import CitedWork, ClaimDetail, ClaimRow, Subgraph
+from kb.views import CitedWork, ClaimDetail, ClaimRow, ClaimStudy, Subgraph
 from ui.components import cytoscape, data, nav
 from ui.components.badges import claim_badges
 from ui.components.claim_summary import Summary, cue_words
 from ui.components.feedback import attempt
 from ui.components.palette import grade_swatch
 from ui.components.safe import esc, md, md_link, short, work_links
+from ui.components.stance import study_panel
 
 
 def html(body: str) -> None:
@@ -58,7 +59,11 @@ def atoms_and_cues(row: ClaimRow) -> None:
     st.markdown(f"**Cues:** {md(cues) if cues else 'none'}")
 
 
-def _work_card(cited: CitedWork, *, candidate: bool) -> None:
+def _work_card(
+    cited: CitedWork, *, candidate: bool, claim_id: str, study: ClaimStudy | None, editable: bool
+) -> None:
+    """A work's card; for a study the claim is judged against (cited, or an accepted candidate),
+    the claim beside it and the editor's stance too (`editable`: the full table and the form)."""
     w, edge = cited.work, cited.edge
     title = w.title or w.citation_text or edge.text or w.key
     with st.container(border=True):
@@ -91,12 +96,24 @@ def _work_card(cited: CitedWork, *, candidate: bool) -> None:
         links = work_links(w)
         if links:
             st.markdown(" · ".join(md_link(label, url) for label, url in links))
+        if study is not None:
+            study_panel(claim_id, study, key="candidate" if candidate else "cited", editable=editable)
 
 
-def citations_block(detail: ClaimDetail) -> None:
+def citations_block(detail: ClaimDetail, *, editable: bool = False) -> None:
+    """The works a claim cites, then the candidates a literature search found. With `editable`
+    (the claim detail), each study the claim is judged against shows the side-by-side table and
+    the editor's stance form; otherwise (the Article view) its mismatches in words."""
+    studies = {s.work.id: s for s in detail.studies}
+    claim_id = detail.claim.id
+
+    def card(cited: CitedWork, candidate: bool) -> None:
+        study = studies.get(cited.work.id)
+        _work_card(cited, candidate=candidate, claim_id=claim_id, study=study, editable=editable)
+
     if detail.citations:
         for cited in detail.citations:
-            _work_card(cited, candidate=False)
+            card(cited, False)
     else:
         st.markdown("**Cites nothing.** The article attaches no reference to this claim.")
     if detail.candidates:
@@ -107,7 +124,7 @@ def citations_block(detail: ClaimDetail) -> None:
             icon="🔎",
         )
         for cited in detail.candidates:
-            _work_card(cited, candidate=True)
+            card(cited, True)
             _candidate_actions(detail.claim.id, cited)
 
 
