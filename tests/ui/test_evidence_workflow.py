@@ -37,7 +37,8 @@ def test_worked_example_resolves_and_grades(store: GraphStore, online: Settings)
         )
     assert not report.failed
     grades = _grades(store)
-    assert grades["Zorblax infusion therapy reduces chronic fatigue in adults"] == ("high", False)
+    # high, and an overclaim since rubric 1.1: the meta-analysis only "suggests" what the page states
+    assert grades["Zorblax infusion therapy reduces chronic fatigue in adults"] == ("high", True)
     # a cohort of "zorblax use" (no infusions) found by bibliographic search: low, then indirect
     assert grades["Zorblax infusion therapy also improves sleep quality"][0] == "very low"
     assert grades["Zorblax infusion therapy is clinically proven to cure fatigue"] == ("very low", True)
@@ -55,6 +56,13 @@ def test_worked_example_resolves_and_grades(store: GraphStore, online: Settings)
     sleep_detail = store.get_claim(sleep.id)
     assert sleep_detail.citations[0].work.design == "cohort"
     assert any("indirectness" in reason for reason in sleep_detail.claim.reasons)
+
+    meta = next(r for r in store.list_claims(ClaimFilter(search="chronic fatigue in adults")).rows)
+    assert any("states as fact what the study only suggests" in reason for reason in meta.reasons)
+    [study] = store.get_claim(meta.id).studies
+    assert study.comparison is not None and [a.verdict.value for a in study.comparison.axes] == [
+        "match", "match", "match", "match", "mismatch",
+    ]  # fmt: skip
 
 
 def test_offline_ingest_then_resolve_later(store: GraphStore, online: Settings) -> None:
