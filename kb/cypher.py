@@ -270,9 +270,17 @@ CREATE (s)-[:LISTS {provenance: 'reference_list'}]->(w)
 """
 
 # Grading again (`kb grade`, a resolved work): the claims and maybe their assessments exist.
+# A grade is written only if every editor's stance now on the claim's counted edges is one it
+# followed (`stances_seen`): a re-grade that read the claim before an editor recorded a stance
+# would otherwise replace the grade the stance gave (`GraphStore.set_stance`) with a stale one.
 SET_ASSESSMENTS = """
 UNWIND $rows AS row
 MATCH (c:Claim {id: row.claim_id})
+WHERE NOT EXISTS {
+  MATCH (c)-[e:CITES|CANDIDATE]->(:Work)
+  WHERE (type(e) = 'CITES' OR e.accepted = true) AND e.stance_id IS NOT NULL
+    AND NOT e.stance_id IN row.stances_seen
+}
 MERGE (a:Assessment {id: row.id})
 SET a.grade = row.grade, a.score = row.score, a.reasons = row.reasons,
     a.rubric_version = row.rubric_version, a.overclaim = row.overclaim,

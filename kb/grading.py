@@ -218,6 +218,7 @@ def grade_claim(claim: Claim, works: Sequence[WorkEvidence]) -> Assessment:
         ],
         study_mismatch=True if any(mismatches) else (False if compared else None),
         study_mismatch_count=sum(len(m) for m in mismatches),
+        stances_seen=sorted(ev.editor.id for ev in works if ev.editor is not None),
         study_overstated=any(
             ev.comparison is not None
             and ev.comparison.axis(Axis.STRENGTH).verdict is Verdict.MISMATCH

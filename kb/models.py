@@ -338,6 +338,10 @@ class Assessment(Model):
     study_mismatch: bool | None = None
     study_mismatch_count: int = 0
     study_overstated: bool = False
+    # The editors' stances (`StanceEvent` ids) this grade followed: the store writes it only while
+    # they are still the current ones, so a grade read before an editor's stance never replaces
+    # the one the stance gave (`kb.cypher.SET_ASSESSMENTS`). Not stored.
+    stances_seen: list[str] = Field(default_factory=list)
 
 
 class FlagEvent(Model):

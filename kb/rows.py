@@ -75,14 +75,21 @@ def grade_properties(a: Assessment) -> dict[str, Any]:
 def assessment_properties(a: Assessment) -> dict[str, Any]:
     """An Assessment node's properties (its claim is the node it hangs from); what it read of each
     work goes onto the claim's edge to that work (`study_edge_properties`)."""
-    return {"id": ids.assessment_id(a.claim_id), **a.model_dump(mode="json", exclude={"claim_id", "studies"})}
+    exclude = {"claim_id", "studies", "stances_seen"}
+    return {"id": ids.assessment_id(a.claim_id), **a.model_dump(mode="json", exclude=exclude)}
 
 
 def assessment_row(a: Assessment) -> dict[str, Any]:
     """One row of `SET_ASSESSMENTS`: the node's properties, the claim's, the claim's id and, per
     work, what goes on the claim's edge to it."""
     studies = [{"work_id": s.work_id, **study_edge_properties(s)} for s in a.studies]
-    return {**assessment_properties(a), **grade_properties(a), "claim_id": a.claim_id, "studies": studies}
+    return {
+        **assessment_properties(a),
+        **grade_properties(a),
+        "claim_id": a.claim_id,
+        "studies": studies,
+        "stances_seen": a.stances_seen,
+    }
 
 
 # --- the claim beside its study, and editors' stances, on CITES and CANDIDATE edges -------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from factories import graded
 
+from ingest.evidence import grade_claims
 from kb.comparison import Axis, Verdict
 from kb.errors import NotFound, StanceRefused
 from kb.grading import rubric
@@ -271,3 +272,23 @@ def test_a_new_version_of_the_page_keeps_the_stance(store: GraphStore) -> None:
     # a claim the editor did not judge is graded as before
     assert store.get_claim(edited.claims[0].id).claim.grade == store.get_claim(doc.claims[0].id).claim.grade
     assert store.check() == {}
+
+
+def test_a_regrade_read_before_a_stance_never_replaces_its_grade(store: GraphStore) -> None:
+    """`kb resolve` reads a batch of claims, an editor records a stance, then the batch's grades
+    are written: the stale grade is not written over the one the stance gave."""
+    doc = document()
+    store.write_document(doc)
+    claim_id = doc.claims[1].id
+    claims = store.claims_by_id([claim_id])
+    citations, works = store.claim_evidence([claim_id])  # read before the stance
+    store.set_stance(claim_id, TRIAL.id, stance=EditorStance.DOES_NOT_SUPPORT, by="Ana")
+    stale = grade_claims(claims, citations, works)
+    assert stale[0].grade is Grade.HIGH
+    store.write_assessments(stale)
+    assert store.get_claim(claim_id).claim.grade is Grade.NONE
+    # a grade that followed the stance is written
+    citations, works = store.claim_evidence([claim_id])
+    fresh = grade_claims(claims, citations, works)
+    store.write_assessments([fresh[0].model_copy(update={"reasons": [*fresh[0].reasons, "again"]})])
+    assert store.get_claim(claim_id).claim.reasons[-1] == "again"
