@@ -8,7 +8,10 @@ The shared sets are read from `../shared` at training or evaluation time and nev
 
 A sentence takes the tier of the gold item it matches the way `score_claims.py` matches a claim
 (word sets: Jaccard >= 0.6, or one holds >= 90% of the other's words); "primary" wins over
-"optional", then "background", then "citing"; a sentence matching nothing is "none". The pages
+"optional", then "background", then "citing"; a sentence matching nothing is "none". A line of at
+most six words that matches only because a longer gold sentence holds all its words (the heading
+"Rapid Relief" inside "...providing rapid relief, addressing...") is "partial": not a label of
+that line, so the model is not fitted on it. The pages
 are read as `kb extract` reads them (`ingest.inputs`, `ingest.extract`), so the model learns from
 exactly the sentences it will see.
 """
@@ -30,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = REPO / "tests" / "fixtures" / "claims"
 TIERS = ("primary", "optional", "background", "citing")
+_PARTIAL_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
@@ -55,9 +59,23 @@ def same_sentence(a: str, b: str) -> bool:
     return inter / len(wa | wb) >= 0.6 or inter / len(wa) >= 0.9 or inter / len(wb) >= 0.9
 
 
+def _contained_only(text: str, gold: str) -> bool:
+    """`text` matches `gold` only because its few words all occur in the longer gold sentence."""
+    wa, wb = words(text), words(gold)
+    inter = len(wa & wb)
+    return not (inter / len(wa | wb) >= 0.6 or inter / len(wb) >= 0.9)
+
+
 def tier_of(text: str, items: list[dict[str, Any]]) -> str:
-    found = {it["tier"] for it in items if same_sentence(text, it["text"])}
-    return next((t for t in TIERS if t in found), "none")
+    matched = [it for it in items if same_sentence(text, it["text"])]
+    found = {it["tier"] for it in matched}
+    tier = next((t for t in TIERS if t in found), "none")
+    # A heading such as "Rapid Relief" matches a summary sentence that holds both words: the scorer
+    # counts that, but it is not a label of the heading, so the fit leaves the line out.
+    short = len(words(text)) <= _PARTIAL_WORDS
+    if tier != "none" and short and all(_contained_only(text, it["text"]) for it in matched):
+        return "partial"
+    return tier
 
 
 def set_folders(shared: Path = SHARED) -> dict[str, tuple[Path, list[Path]]]:

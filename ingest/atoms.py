@@ -41,6 +41,39 @@ _COORDINATION = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&|and
 _EXAMPLE = re.compile(r"\b[\w-]+\s+(?:like|such as|including)\s+")
 _COMMA = re.compile(r",\s*")
 _CONJ_LEAD = re.compile(r"(?:and|or)\s+")
+_LIST_LEAD = re.compile(r"(?:and|or|as well as)\s+")
+# A short parenthesis inside a claim holds an acronym, examples or a citation: "(TRD)", "(mercury,
+# lead)", "(14, 15)". Read without it, the outcome phrase around it stays whole.
+_SHORT_PARENTHESIS = re.compile(r"\s?[(\[][^()\[\]]{1,40}[)\]]")
+# "toxins such as heavy metals and pollutants": the head and its examples are all outcomes
+_EXAMPLES = re.compile(r"^([\w'’-]+(?: [\w'’-]+){0,2}),? (?:such as|including) (.+)$", re.IGNORECASE)
+# "pain reducer", "NMDA receptor antagonist", "mood booster": an effect told by an agent noun
+_AGENT = re.compile(
+    r"(?<![\w-])([A-Za-z][\w-]*) (reducer|reliever|booster|enhancer|blocker|inhibitor|suppressant|antagonist|"
+    r"fighter|killer)s?(?![\w-])(?! cells)",
+    re.IGNORECASE,
+)
+_AGENT_EFFECT = {
+    "reducer": "reduces",
+    "reliever": "relieves",
+    "booster": "boosts",
+    "enhancer": "enhances",
+    "blocker": "blocks",
+    "inhibitor": "inhibits",
+    "suppressant": "suppresses",
+    "antagonist": "blocks",
+    "fighter": "fights",
+    "killer": "reduces",
+}
+# "antioxidant, anti-inflammatory and anti-allergy activity", "regenerative and cytoprotective effects"
+_PROPERTY_HEAD = re.compile(
+    r"(?<=\s)(properties|property|activity|activities|effects|effect|action|actions|qualities)(?![\w-])",
+    re.IGNORECASE,
+)
+_MAX_PROPERTY_WORDS = 8
+# "associated pain" is an outcome; "pain associated with surgery" ends at "associated"
+_PARTICIPLE_BOUNDARIES = frozenset({"associated", "related", "linked", "caused", "induced"})
+_PARTICIPLE_LINKS = frozenset({"with", "to", "by", "from"})
 _LEADING_CONJ = re.compile(r"^\s*(?:and|or)\s+")
 _CONJ_INSIDE = re.compile(r"\s(?:and|or)\s")
 _IN_TO = re.compile(r"^(?:in|to)\s+")
@@ -60,10 +93,13 @@ _COMPOUND_EFFECT = re.compile(r"(?<![\w-])([A-Za-z]{3,})-([a-z]+ing)(?![\w-])")
 _AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\b(?=[\w\s]*$)", re.IGNORECASE)
 _HARD_STOP = re.compile(r"[.;:!?()\[\]—–\"“”]|\s-\s")
 _LABEL = re.compile(r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,5}: ")  # "Rapid Onset of Action: ..."
+# a lone adjective is a quality, never an outcome ("rapid", "physiological", "effective")
+_QUALITY = re.compile(r"[a-z-]+(?:id|ful|ive|ous|ical|ial|ural|onal|(?<!m)ent|ible|able)")
 _ADJECTIVE = re.compile(r"[a-z-]+(?:id|ful|ive|ous|al|ic|ed|ent|ant|ible|able|ing)", re.IGNORECASE)
 _DETERMINERS = re.compile(
-    r"^(?:(?:the|a|an|this|these|that|those|its|their|his|her|your|our|my|some|any|overall|"
-    r"(?:the )?(?:brain|body|person|individual|patient)['’]s)\s+)+",
+    r"^(?:(?:the|a|an|this|these|that|those|its|their|his|her|your|our|my|some|any|overall|both|either|"
+    r"(?:the )?(?:brain|body|person|individual|patient)['’]s|"
+    r"(?:up to|as (?:much|many) as|more than|nearly|over|about|around|approximately|roughly)(?=\s+\d))\s+)+",
     re.IGNORECASE,
 )
 # "helps [muscles] [relax]": a short noun phrase, then a bare verb that ends the clause
@@ -145,7 +181,8 @@ def _lexicon() -> _Lexicon:
         enablers=_bounded(raw["enablers"]),
         person=re.compile(rf"^(?:{persons})(?![\w'’-])(?:\s+({links})\b)?\s*", re.IGNORECASE),
         complement=re.compile(
-            rf"^(?:to\s+)?({'|'.join(map(re.escape, raw['complement_verbs']))})\b\s*", re.IGNORECASE
+            rf"^(?:to\s+)?(?:\w+ly\s+)?({'|'.join(map(re.escape, raw['complement_verbs']))})\b\s*",
+            re.IGNORECASE,
         ),
         boundaries=frozenset(raw["boundaries"]),
         distributive=re.compile(
@@ -154,7 +191,9 @@ def _lexicon() -> _Lexicon:
         tails=re.compile(rf"\s+(?:{_spaced('|'.join(raw['distributive_tails']))})$", re.IGNORECASE),
         wrappers=re.compile(rf"^(?:{'|'.join(map(re.escape, raw['wrappers']))})\s+", re.IGNORECASE),
         generic_list=re.compile(
-            rf"^(?:[\w'’-]+\s+){{0,2}}(?:{'|'.join(raw['generic_heads'])})\s+(?:such\s+as|like|including)\s+",
+            rf"(?:^|(?<=\s))(?:(?!(?:in|for|of|with|to|from|on|at|by|and|or)\s)[\w'’-]+\s+(?:and\s+)?){{0,3}}"
+            rf"(?:{'|'.join(raw['generic_heads'])}),?\s+"
+            r"(?:such\s+as|like|including)\s+",
             re.IGNORECASE,
         ),
         ambiguous=frozenset(raw["ambiguous_verbs"]),
@@ -178,6 +217,11 @@ def _lexicon() -> _Lexicon:
     )
 
 
+def effect_forms() -> frozenset[str]:
+    """Every effect-verb form the atom rules read ("reduces", "lowered", "helping", "acts on")."""
+    return frozenset(_lexicon().effect_of)
+
+
 def effect_of(verb: str) -> str | None:
     """The normalized effect of an effect-verb form ("reducing" -> "reduces"), or None."""
     return _lexicon().effect_of.get(" ".join(verb.lower().split()))
@@ -186,11 +230,14 @@ def effect_of(verb: str) -> str | None:
 def _cut(text: str) -> tuple[str, bool]:
     """The phrase before the first boundary word, and whether a boundary ended it."""
     kept: list[str] = []
-    for word in text.split():
+    words = text.split()
+    for i, word in enumerate(words):
         bare = word.strip(",").lower()
         # a gerund ends the phrase, unless it is its first word: "promotes healing"
         gerund = kept and bare in _lexicon().effect_of and bare.endswith("ing")
-        if bare in _lexicon().boundaries or gerund:
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        qualifies = bare in _PARTICIPLE_BOUNDARIES and following not in _PARTICIPLE_LINKS
+        if (bare in _lexicon().boundaries and not qualifies) or gerund:
             return " ".join(kept), True
         kept.append(word)
         if word.endswith(","):
@@ -208,6 +255,11 @@ def _is_verb_start(text: str) -> bool:
     return (first in lex.effect_of and not first.endswith("ed")) or verb or bool(lex.enablers.match(first))
 
 
+def _is_gerund(word: str) -> bool:
+    low = word.lower()
+    return low.endswith("ing") and low in _lexicon().effect_of
+
+
 def _coordinated(phrase: str) -> list[str]:
     """Split "A, B and C" / "A and B of C" into items; stop at "and <verb>"."""
     items: list[str] = []
@@ -219,7 +271,12 @@ def _coordinated(phrase: str) -> list[str]:
             break
         items.append(part)
     # "rapid and sustained effects": a lone adjective qualifies the last item, it is not an outcome.
-    items = [it for i, it in enumerate(items) if i == len(items) - 1 or not _ADJECTIVE.fullmatch(it)]
+    # A gerund of an effect verb is a noun there: "promotes healing and pain relief".
+    items = [
+        it
+        for i, it in enumerate(items)
+        if i == len(items) - 1 or not _ADJECTIVE.fullmatch(it) or _is_gerund(it)
+    ]
     # "the intensity and frequency of cravings": the shared complement goes to every bare head.
     if len(items) > 1 and " of " in items[-1]:
         tail = items[-1][items[-1].index(" of ") :]
@@ -232,6 +289,10 @@ def _phrase_items(text: str) -> list[str]:
     segment = _HARD_STOP.split(text, maxsplit=1)[0]
     segment = _DETERMINERS.sub("", segment.strip())
     segment = _lexicon().generic_list.sub("", segment)  # "conditions such as X and Y": X and Y
+    examples = _EXAMPLES.match(segment)
+    if examples and not _is_verb_start(examples.group(1)):
+        head = _cut(examples.group(1))[0]
+        return ([head] if head else []) + _phrase_items(examples.group(2))
     dist = _lexicon().distributive.match(segment)
     if dist and not _is_verb_start(dist.group(2)):
         head = dist.group(1)
@@ -246,8 +307,8 @@ def _phrase_items(text: str) -> list[str]:
     for i, chunk in enumerate(chunks[1:], start=1):
         if stopped:
             break
-        lead = _CONJ_LEAD.match(chunk)
-        later_conj = any(_CONJ_LEAD.match(c) for c in chunks[i + 1 :])
+        lead = _LIST_LEAD.match(chunk)
+        later_conj = any(_LIST_LEAD.match(c) for c in chunks[i + 1 :])
         body, stopped = _cut(chunk[lead.end() :] if lead else chunk)
         last = bool(_CONJ_INSIDE.search(body)) and len(body.split()) <= _MAX_LIST_ITEM_WORDS + 2
         if not body or _is_verb_start(body):
@@ -311,6 +372,19 @@ def find_population(sentence: str) -> str | None:
     return None
 
 
+def _names_health(text: str) -> bool:
+    """Whether a phrase opens on a health word ("trauma recovery", "any thyroid issues")."""
+    words = _DETERMINERS.sub("", text.strip()).split()
+    first = words[0].lower().strip(",.;") if words else ""
+    return first in _health_words()
+
+
+@cache
+def _health_words() -> frozenset[str]:
+    raw = json.loads(resources.files("ingest.data").joinpath("claimcues.json").read_text(encoding="utf-8"))
+    return frozenset(w for w in raw["health"] if " " not in w)
+
+
 def _enabled(text: str) -> list[tuple[str, str]]:
     """After "help/allow/enable": "[someone] (to) VERB object" or "for object"; effect "enables"."""
     lex = _lexicon()
@@ -318,10 +392,17 @@ def _enabled(text: str) -> list[tuple[str, str]]:
     verb = caused.group(2).lower() if caused else ""
     if caused and verb in lex.effect_of and not verb.endswith(("s", "ed", "ing")):
         return [(lex.effect_of[verb], _clean_outcome(caused.group(1)))]
-    rest = lex.person.sub("", text.lstrip(), count=1) if lex.person.match(text.lstrip()) else text.lstrip()
+    person = lex.person.match(text.lstrip())
+    rest = text.lstrip()[person.end() :] if person else text.lstrip()
     rest = _IN_TO.sub("", rest, count=1)
     if _FOR.match(rest):
         return _atoms_from(rest[4:], "enables")
+    if not lex.complement.match(rest):
+        if person and person.group(1):  # "helps people who suffer from type 2 diabetes"
+            return _atoms_from(rest, "treats")
+        if not person and _names_health(rest):  # "helps trauma recovery", "help any thyroid issues"
+            return _atoms_from(rest, "improves")
+        return []
 
     out: list[tuple[str, str]] = []
     while (m := lex.complement.match(rest)) is not None:
@@ -329,11 +410,11 @@ def _enabled(text: str) -> list[tuple[str, str]]:
         if _CONJ_LEAD.match(after):  # "confront and process issues": the object comes later
             rest = after.split(None, 1)[1]
             continue
-        if _PREPOSITION.match(after):  # "detach from ingrained patterns"
-            items = _phrase_items(after.split(None, 1)[1] if " " in after else "")
-            outcome = _clean_outcome(f"{m.group(1)} {after.split()[0]} {items[0]}") if items else ""
-            if outcome:
-                out.append(("enables", outcome))
+        if _PREPOSITION.match(after):  # "detach from ingrained patterns", "deal with stress and fatigue"
+            for item in _phrase_items(after.split(None, 1)[1] if " " in after else ""):
+                outcome = _clean_outcome(f"{m.group(1)} {after.split()[0]} {item}")
+                if outcome:
+                    out.append(("enables", outcome))
         else:
             found = [("enables", o) for _, o in _atoms_from(after, "enables")]
             out += found or [("enables", m.group(1).lower())]
@@ -409,6 +490,8 @@ def _verb_pairs(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str]
         before = text[: m.start()].split()
         if before and before[-1].lower() in lex.effect_of and form.endswith("ing"):
             continue  # the object of the verb before it: "promotes healing"
+        if before and before[-1].lower() in lex.words["be"] and lex.lemma_of.get(form) == form:
+            continue  # an adjective after "is": "the office is open Monday", "the mind is calm"
         if _is_passive(text, m.start(), m.end(), form):
             pairs += _passive_pair(text, m.start(), lex.effect_of[form])
             continue
@@ -468,6 +551,48 @@ def _compound_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _property_pairs(text: str) -> list[tuple[str, str]]:
+    """What a thing is said to have: "its antiviral properties", "antioxidant, anti-inflammatory and
+    anti-allergy activity", "regenerative and cytoprotective effects"."""
+    lex = _lexicon()
+    pairs: list[tuple[str, str]] = []
+    for m in _PROPERTY_HEAD.finditer(text):
+        before = text[: m.start()].split()
+        items: list[list[str]] = [[]]
+        for word in reversed(before[-_MAX_PROPERTY_WORDS:]):
+            bare = word.strip(",").lower()
+            if word.endswith(",") and items[-1]:
+                items.append([])  # "antioxidant, anti-inflammatory": a new item
+            if bare in ("and", "or"):
+                if items[-1]:
+                    items.append([])
+                continue
+            if (
+                bare in lex.words["property_stops"]
+                or bare in lex.effect_of
+                or not bare.replace("-", "").isalpha()
+            ):
+                break
+            items[-1].insert(0, bare)
+        head = m.group(1).lower()
+        for item in reversed(items):
+            if item and len(item) <= _MAX_LIST_ITEM_WORDS - 1:
+                pairs.append(("has", " ".join([*item, head])))
+    return pairs
+
+
+def _agent_pairs(text: str) -> list[tuple[str, str]]:
+    """An effect told by an agent noun: "a natural pain reliever", "an NMDA receptor antagonist"."""
+    lex = _lexicon()
+    pairs: list[tuple[str, str]] = []
+    for m in _AGENT.finditer(text):
+        word = m.group(1).lower()
+        if word in lex.words["stop"] or word in lex.words["pronouns"] or _ADJECTIVE.fullmatch(word):
+            continue  # "an effective reducer", "a natural killer"
+        pairs.append((_AGENT_EFFECT[m.group(2).lower()], word))
+    return pairs
+
+
 def extract_atoms(sentence: str, intervention: str, population: str | None = None) -> list[Atom]:
     """Atoms of one claim sentence about `intervention` (a cleaned surface name)."""
     if len(sentence) > MAX_SENTENCE_CHARS:
@@ -476,12 +601,15 @@ def extract_atoms(sentence: str, intervention: str, population: str | None = Non
     text = sentence
     if label and label.group().split()[0].lower() not in _lexicon().effect_of:
         text = " " * label.end() + sentence[label.end() :]  # "Facilitated Psychotherapy: ..." is a title
+    text = _SHORT_PARENTHESIS.sub("", text)
     taken: list[tuple[int, int]] = []
     pairs = (
         _construction_pairs(text, taken)
         + _verb_pairs(text, taken)
         + _change_pairs(text)
         + _compound_pairs(text)
+        + _agent_pairs(text)
+        + _property_pairs(text)
     )
     first = text.split()[0].lower() if text.split() else ""
     if first in _lexicon().comparatives:  # a list item "Better sleep and less stress"
@@ -493,8 +621,8 @@ def extract_atoms(sentence: str, intervention: str, population: str | None = Non
     for effect, outcome in pairs:
         if not outcome or outcome in seen or outcome == subject or outcome in subject:
             continue
-        if outcome in _lexicon().words["not_outcomes"]:
-            continue  # "improved less": a degree, not what improved
+        if outcome in _lexicon().words["not_outcomes"] or _QUALITY.fullmatch(outcome):
+            continue  # "improved less": a degree, not what improved; "provides a rapid, ...": a quality
         seen.add(outcome)
         atoms.append(Atom(intervention=intervention, effect=effect, outcome=outcome, population=population))
     return atoms

@@ -89,6 +89,51 @@ _HISTORY = re.compile(
     r"\b(?:for (?:centuries|thousands of years|generations)|traditional(?:ly)?|ancient|history)\b", re.I
 )
 _MODAL = re.compile(r"\b(?:can|may|might|could|will|would)\b", re.IGNORECASE)
+# The main clause's subject, read after a lead-in: "However, as we age, [our testosterone levels]
+# naturally decline". What a sentence is about is told by its subject: the page's topic or a pointer
+# to it makes a claim; a condition, the body or people in general make a background fact.
+_LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")
+_LEAD_ADVERB = re.compile(
+    r"^(?:however|additionally|moreover|furthermore|also|in fact|in addition|unfortunately|"
+    r"in other words|for example|for instance|as a result|overall|today|still|yet|indeed|importantly|"
+    r"interestingly|surprisingly|similarly|likewise|finally|first|second|third|firstly|secondly|lastly)\s*,\s*",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(
+    r"^(?:when|whenever|as|if|while|although|though|because|since|after|before|once|unless)\b[^,]{1,80},\s*",
+    re.IGNORECASE,
+)
+# a lead-in phrase before the subject: "By 1989, ", "According to Perkins et al. (2023), "
+_LEAD_PHRASE = re.compile(
+    r"^(?:by|in|for|after|during|according to|with|unlike|compared (?:to|with)|over|through|on|at|among|via|"
+    r"thanks to|due to|because of|"
+    r"from|within|despite|originating|looking|based on)\b[^,]{1,80},\s*",
+    re.IGNORECASE,
+)
+_RESULT_WORDS = re.compile(
+    r"\b(?:stud(?:y|ies)|research|trials?|reviews?|evidence|data|results|findings|participants|patients|"
+    r"subjects|investigations?|experiments?|analys[ie]s|meta-analys[ie]s)\b",
+    re.IGNORECASE,
+)
+_EXPLETIVE = re.compile(
+    r"^it(?:'s| is| was| can be| may be)\s+(?:\w+ly\s+)?(?:common|important|essential|possible|likely|unlikely|"
+    r"normal|necessary|known|believed|estimated|thought|true|clear|worth|crucial|vital|natural|easy|hard|difficult)\b",
+    re.IGNORECASE,
+)
+_MAX_SUBJECT = 8
+_MAX_LINE_HEADING_WORDS = 10
+# what something does in the body, not what the page's treatment does: "X is essential for",
+# "plays a crucial role in" (a relative clause, "..., which is crucial for", is not the main claim)
+_ROLE = re.compile(
+    r"(?<!which )(?<!that )\b(?:is|are|was|were)(?: also)? (?:an? |the )?(?:\w+ )?"
+    r"(?:essential|vital|necessary|crucial|critical|important|key|responsible)\b|"
+    r"(?<!which )(?<!that )\bplays? an? (?:\w+ )?(?:role|part)\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"<topic> (?:levels?|deficienc\w*|production|concentrations?|stores|status|demands?|synthesis)\b|"
+    r"\b(?:low|high|declining|decreased|reduced|normal|optimal|adequate|our|your|their|demands for) <topic>"
+)
 
 
 @dataclass(frozen=True)
@@ -102,11 +147,31 @@ class Context:
     under_heading_with_topic: bool
     position: float  # 0 at the page's start, 1 at its end
     rule_claim: bool = False  # the rule detector (ingest/claims.py) keeps it
+    # whether the sentence's section (from one heading to the next) and paragraph name the topic:
+    # a section about the condition alone ("What is OCD?") holds background, not claims
+    section_topic: bool = True
+    paragraph_topic: bool = True
+    atoms: int = 0  # how many atoms the atom rules read in it (an effect on an outcome)
+
+
+@cache
+def _raw_cues() -> dict[str, object]:
+    raw: dict[str, object] = json.loads(
+        resources.files("ingest.data").joinpath("claimcues.json").read_text(encoding="utf-8")
+    )
+    return raw
+
+
+@cache
+def _word_class(name: str) -> frozenset[str]:
+    words = _raw_cues()["_words"]
+    assert isinstance(words, dict)
+    return frozenset(words[name])
 
 
 @cache
 def _lexicon() -> dict[str, re.Pattern[str]]:
-    raw = json.loads(resources.files("ingest.data").joinpath("claimcues.json").read_text(encoding="utf-8"))
+    raw = _raw_cues()
     return {
         name: re.compile(r"(?<![\w-])(?:" + "|".join(fragments) + r")(?![\w-])", re.IGNORECASE)
         for name, fragments in raw.items()
@@ -176,6 +241,69 @@ def _generic_subject(words: list[str], text: str) -> bool:
     )
 
 
+def main_subject(text: str) -> tuple[str, bool]:
+    """The words of the main clause's subject, and whether a subordinate clause ("When ..., ",
+    "As we age, ") comes first."""
+    rest = _LABEL.sub("", text.strip(), count=1)
+    rest = _LEAD_ADVERB.sub("", rest, count=1)
+    subordinate = _SUBORDINATE.match(rest)
+    if subordinate:
+        rest = rest[subordinate.end() :]
+    rest = _LEAD_PHRASE.sub("", rest, count=1)
+    subject: list[str] = []
+    for i, word in enumerate(rest.split()[:_MAX_SUBJECT]):
+        bare = word.lower().strip(',;:.()"“”')
+        if bare in _word_class("finite_verbs") or bare in _verb_forms() or (i == 0 and bare in _gerunds()):
+            break  # "Reduces inflammation", "Improving mood", "Has a fungicidal effect": no subject
+        subject.append(word)
+    return " ".join(subject), subordinate is not None
+
+
+@cache
+def _gerunds() -> frozenset[str]:
+    from ingest.atoms import effect_forms
+
+    return frozenset(f for f in effect_forms() if f.endswith("ing"))
+
+
+@cache
+def _verb_forms() -> frozenset[str]:
+    from ingest.atoms import effect_forms
+
+    return frozenset(f for f in effect_forms() if " " not in f and not f.endswith("ing"))
+
+
+def subject_kind(text: str, topic: Topic) -> tuple[str, bool]:
+    """What the main clause is about: "result" (a study, the patients), "pronoun", "topic",
+    "topic_quantity" (the topic as a quantity of the body: "testosterone levels", "magnesium
+    deficiency"), "people" (in general), "health" (a condition, the body), or "other"."""
+    subject, subordinate = main_subject(text)
+    clause = _LEAD_ADVERB.sub("", _LABEL.sub("", text.strip(), count=1), count=1)
+    if _RESULT_SUBJECT.match(subject) or _RESULT_SUBJECT.match(clause) or _RESULT_WORDS.search(subject):
+        return "result", subordinate
+    if _EXPLETIVE.match(clause):
+        return "expletive", subordinate
+    if LEADING_PRONOUN.match(subject):
+        return "pronoun", subordinate
+    words = normalized_words(subject, topic)
+    if not words:
+        return "none", subordinate  # a fragment that leaves its subject out
+    joined = " ".join(words)
+    if "<topic>" in words:
+        return ("topic_quantity" if _QUANTITY.search(joined) else "topic"), subordinate
+    people = _word_class("people")
+    if words and (
+        words[0] in people or (len(words) > 1 and words[1] in people and words[0] in ("many", "most", "some"))
+    ):
+        return "people", subordinate
+    lexicon = _lexicon()
+    if any(lexicon[name].search(subject) for name in ("health", "mechanism") if name in lexicon) or any(
+        m.kind == EntityKind.CONDITION for m in find_mentions(subject)
+    ):
+        return "health", subordinate
+    return "other", subordinate
+
+
 def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
     """The named features of one sentence (see the module docstring)."""
     text = sentence.text
@@ -215,6 +343,8 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         "late": float(context.position > 0.8),
         "early": float(context.position < 0.1),
         "rule_claim": float(context.rule_claim),
+        "atoms": float(context.atoms > 0),
+        "atoms_several": float(context.atoms > 1),
         "terminal": float(text.rstrip()[-1:] in ".!;"),
         "title_case": float(_title_case(text)),
         "own_line": float(_own_line(sentence, context)),
@@ -226,7 +356,18 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         "intro": float(bool(_INTRO.match(text))),
         "effect_start": float(_effect_start(text)),
         "procedure": float(bool(_PROCEDURE.search(text))),
+        "section_without_topic": float(not context.section_topic),
+        "paragraph_without_topic": float(not context.paragraph_topic),
+        "role_statement": float(bool(_ROLE.search(text))),
     }
+    kind, subordinate = subject_kind(text, context.topic)
+    features[f"subject:{kind}"] = 1.0
+    joined = " ".join(words)
+    if _QUANTITY.search(joined) and "<topic>" not in _QUANTITY.sub(" ", joined):
+        # the topic only as a quantity of the body: "as their testosterone levels decline"
+        features["topic_only_as_quantity"] = 1.0
+    if subordinate:
+        features["subordinate_opener"] = 1.0
     for name, pattern in _lexicon().items():
         if pattern.search(text):
             features[f"cue:{name}"] = 1.0
@@ -243,6 +384,15 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         ] = 1.0
     if features["heading"] and features["next_is_prose"]:
         features["heading_over_prose"] = 1.0
+    elif (
+        features["own_line"]
+        and not features["terminal"]
+        and len(text.split()) <= _MAX_LINE_HEADING_WORDS
+        and features["next_is_prose"]
+        and not features["in_list"]
+    ):
+        # "1. Enhances Detoxification" over a paragraph about it: a heading, not a list item
+        features["line_over_prose"] = 1.0
     if features["heading"] and features["title_case"]:
         features["titled_heading"] = 1.0
     if features["you"] and not effect:
@@ -253,4 +403,10 @@ def sentence_features(sentence: Sentence, context: Context) -> dict[str, float]:
         features["pronoun_and_effect"] = 1.0
     if features.get("cue:effect") and (features["condition"] or features.get("cue:health")):
         features["effect_on_health"] = 1.0
+    # who does the effect: the topic, a pointer to it, a study, nobody (a list item), or a condition,
+    # the body or people in general (background)
+    if effect:
+        features[f"effect_by:{kind}"] = 1.0
+    if context.rule_claim:
+        features[f"rule_claim_by:{kind}"] = 1.0
     return features

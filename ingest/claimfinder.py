@@ -20,6 +20,7 @@ How the model was built and how well it does on pages it was not fitted to:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ingest.atoms import extract_atoms
@@ -38,6 +39,7 @@ from kb.models import Atom, Claim, EntityKind
 class ScoredSentence:
     sentence: Sentence
     features: dict[str, float]
+    atoms: tuple[Atom, ...] = ()  # read with the page's topic as subject (see `_atoms_of`)
 
 
 def sentence_table(
@@ -51,10 +53,19 @@ def sentence_table(
     topic = page_topic(kept, title or (kept[0].text if kept else None))
     rule_claims = {c.start: c for c in RuleClaimDetector().detect_in(sentences, text, source_id)}
     rows: list[ScoredSentence] = []
+    named = [topic.mentioned_in(s.text) for s in kept]
+    paragraph_named = _block_named(kept, named)
+    section_named: list[bool] = []  # per sentence: its section (heading to heading) names the topic
+    start = 0
+    for i in range(1, len(kept) + 1):
+        if i == len(kept) or kept[i].is_heading:
+            section_named += [any(named[start:i])] * (i - start)
+            start = i
     previous: Sentence | None = None
     previous_claimlike = heading_topic = False
     for i, s in enumerate(kept):
         following = kept[i + 1] if i + 1 < len(kept) else None
+        atoms = _atoms_of(s.text, topic)
         context = Context(
             topic=topic,
             previous=previous,
@@ -63,9 +74,12 @@ def sentence_table(
             under_heading_with_topic=heading_topic,
             position=i / max(1, len(kept) - 1),
             rule_claim=s.start in rule_claims,
+            section_topic=section_named[i],
+            paragraph_topic=paragraph_named[i],
+            atoms=len(atoms),
         )
         features = sentence_features(s, context)
-        rows.append(ScoredSentence(s, features))
+        rows.append(ScoredSentence(s, features, tuple(atoms)))
         if s.is_heading:
             heading_topic = topic.mentioned_in(s.text)
         previous = s
@@ -73,24 +87,48 @@ def sentence_table(
     return topic, rows, rule_claims
 
 
+_LIST_LINE_WORDS = 14  # a paragraph of one sentence this short is a line of a list
+
+
+def _block_named(kept: list[Sentence], named: list[bool]) -> list[bool]:
+    """Per sentence: whether its paragraph names the topic. A list is one block with the paragraph
+    that introduces it: "Benefits of microdosing include:" and its items "Reducing anxiety." are
+    read together."""
+    sizes = Counter(s.paragraph for s in kept)
+    block: list[int] = []
+    for i, s in enumerate(kept):
+        line = s.is_bullet or (sizes[s.paragraph] == 1 and len(s.text.split()) <= _LIST_LINE_WORDS)
+        if i and (s.paragraph == kept[i - 1].paragraph or (line and not s.is_heading)):
+            block.append(block[-1])
+        else:
+            block.append(i)
+    blocks_named = {b for b, n in zip(block, named, strict=True) if n}
+    return [b in blocks_named for b in block]
+
+
 _SUBJECT_WORDS = 6  # an intervention named this early is the sentence's subject
 _MAX_OUTCOME_WORDS = 4
+_COORDINATION = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 # "a treatment option for anxiety", "TMS for OCD", "great for your skin": what it is for.
 _FOR_OUTCOME = re.compile(
-    r"\b(?:treatments?|therapy|therapies|options?|alternative|remedy|remedies|solution|cure|"
-    r"great|good|helpful|beneficial|effective|used|approved|indicated|recommended)\s+for\s+([^.;:!?()]{1,80})",
+    r"\b(?:treatments?|therapy|therapies|options?|alternative|remedy|remedies|solution|cure|ally|aid|"
+    r"spray|drug|medication|medicine|supplement|device|injections?|infusions?|"
+    r"great|good|helpful|beneficial|effective|used|approved|indicated|recommended)"
+    r"(?:\s+\w+ly)?\s+for\s+([^.;:!?()]{1,80})",
     re.IGNORECASE,
 )
 # Who the treatment is for, before what it is for: "individuals struggling with all forms of".
 _PERSONS = re.compile(
-    r"^(?:(?:your|the|those|people|patients|adults|individuals|men|women|children|anyone|someone)\s+)*"
-    r"(?:(?:who\s+(?:have|suffer\s+from|struggle\s+with|are\s+struggling\s+with)|struggling\s+with|"
+    r"^(?:(?:your|the|those|people|patients|adults|individuals|men|women|children|anyone|someone|"
+    r"older|elderly|young|younger|many|most)\s+)*"
+    r"(?:(?:who\s+(?:(?:may|might|could)\s+be\s+experiencing|are\s+experiencing|have|suffer\s+from|"
+    r"struggle\s+with|are\s+struggling\s+with)|struggling\s+with|"
     r"suffering\s+from|living\s+with|dealing\s+with|with|experiencing)\s+)?"
     r"(?:(?:all|many|most|various|several|different)\s+(?:forms|kinds|types)\s+of\s+)?",
     re.IGNORECASE,
 )
 _OUTCOME_END = re.compile(
-    r"\s(?:and|or|but|as|that|which|who|because|while|when|with|in|by|than|is|are|was|were|compared|"
+    r"\s(?:but|as|also|that|which|who|because|while|when|with|in|by|than|is|are|was|were|compared|"
     r"to|at|after|before|during|since|even|especially|including)\b",
     re.IGNORECASE,
 )
@@ -132,24 +170,35 @@ def _names(text: str, intervention: str) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(n)}", low) for n in names)
 
 
-def _outcome_after_for(rest: str) -> str | None:
+def _outcomes_after_for(rest: str) -> list[str]:
+    """ "skin and hair", "individuals struggling with anxiety": what follows "for", split on "and"/"or"."""
     rest = _PERSONS.sub("", rest.strip(), count=1)
     end = _OUTCOME_END.search(" " + rest)
     phrase = (" " + rest)[: end.start()].strip(" ,") if end else rest.strip(" ,")
-    words = phrase.split()
-    if not words or len(words) > _MAX_OUTCOME_WORDS or words[0].lower() in _NOT_OUTCOMES:
-        return None
-    return phrase.lower()
+    found: list[str] = []
+    for item in _COORDINATION.split(phrase):
+        words = item.split()
+        if not words or len(words) > _MAX_OUTCOME_WORDS or words[0].lower() in _NOT_OUTCOMES:
+            return []  # not a short list of outcomes: nothing rather than a wrong atom
+        found.append(item.lower())
+    return found
+
+
+def _atoms_of(text: str, topic: Topic) -> list[Atom]:
+    """The atoms of a sentence read as a claim: about the intervention it names or opens on, else
+    the page's topic; from the atom rules, else what it says the intervention is for."""
+    subject = _subject(text, topic)
+    return (extract_atoms(text, subject) or _fallback_atoms(text, subject)) if subject else []
 
 
 def _fallback_atoms(text: str, subject: str) -> list[Atom]:
     """When the atom rules read nothing: what a sentence says the intervention is *for* ("a
     valuable treatment option for individuals struggling with anxiety", "Ketamine for OCD").
     Only that shape, which cannot be misread: otherwise no atom."""
-    outcomes = [_outcome_after_for(m.group(1)) for m in _FOR_OUTCOME.finditer(text)]
+    outcomes = [o for m in _FOR_OUTCOME.finditer(text) for o in _outcomes_after_for(m.group(1))]
     named = re.search(rf"(?<![\w-]){re.escape(subject)}\s+for\s+([^.;:!?()]{{1,80}})", text, re.IGNORECASE)
     if named:
-        outcomes.append(_outcome_after_for(named.group(1)))
+        outcomes += _outcomes_after_for(named.group(1))
     found = list(dict.fromkeys(o for o in outcomes if o))
     return [Atom(intervention=subject, effect="treats", outcome=o) for o in found]
 
@@ -179,8 +228,7 @@ class LearnedClaimDetector:
                     atoms = [a.model_copy(update={"intervention": subject}) for a in atoms]
                 claims.append(ruled.model_copy(update={"confidence": confidence, "atoms": atoms}))
                 continue
-            subject = _subject(s.text, topic)
-            atoms = (extract_atoms(s.text, subject) or _fallback_atoms(s.text, subject)) if subject else []
+            atoms = list(row.atoms)
             claims.append(
                 Claim(
                     source_id=source_id,

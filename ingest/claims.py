@@ -136,6 +136,12 @@ def _acronyms(text: str) -> dict[str, str]:
     return out
 
 
+def defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms the text defines, each with its long form in lower case: {"TRT": "testosterone
+    replacement therapy"}."""
+    return _acronyms(text)
+
+
 def _acronym_definitions(text: str) -> list[re.Match[str]]:
     """`_ACRONYM_DEF.finditer(text)`, in linear time. A definition cannot reach past a character
     that is not a word character, a space or a hyphen, nor past seven words, so it is looked for

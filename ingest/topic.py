@@ -35,6 +35,7 @@ _TITLE_WEIGHT, _HEADING_WEIGHT = 3, 2
 _SHARE = 0.5
 _MIN_SCORE = 3
 _MAX_TERMS = 4
+_MAX_TERMS_WITH_ACRONYMS = 6
 _PAIR_SHARE = 0.75
 
 
@@ -119,4 +120,12 @@ def page_topic(sentences: list[Sentence], title: str | None = None) -> Topic:
         main = pairs[0]
         terms = [main, *(t for t in terms if t != main)][:_MAX_TERMS]
     written = max((w for w in surfaces if w.lower() == main), key=lambda w: surfaces[w], default=main)
-    return Topic(tuple(terms), written if " " not in main else main)
+    # "testosterone replacement therapy (TRT)", "Stellate Ganglion Block (SGB)": the page names what
+    # it promotes by an acronym whose long form holds a topic term; the acronym is a topic term too
+    from ingest.claims import defined_acronyms
+
+    words_of = {w for t in terms for w in t.split()}
+    for acronym, long_form in defined_acronyms("\n".join(s.text for s in sentences)).items():
+        if acronym.lower() not in terms and words_of & set(long_form.split()):
+            terms.append(acronym.lower())
+    return Topic(tuple(terms[:_MAX_TERMS_WITH_ACRONYMS]), written if " " not in main else main)
