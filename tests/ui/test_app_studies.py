@@ -181,6 +181,7 @@ def test_claim_detail_puts_the_claim_beside_each_study(doc: Document) -> None:
     assert "≠ mismatch" in table and "✓ match" in table
     said = texts(at)
     assert "Cited, but the study does not match the claim" in said
+    assert "differs from the claim on who, outcome, design and size, strength" in said
     assert "4 mismatch" in said  # the tally above the table
     assert "study does not match" in said  # the badge
     assert "No editor has judged" in said
@@ -214,6 +215,7 @@ def test_an_editor_records_a_stance_and_the_grade_follows(graph: GraphStore, doc
     )
     assert f"Why “{after.claim.grade.value}”" in said  # the grade shown is the new one
     assert "👎 contradicts" in said and "Dr\\. Ana Reviewer" in said
+    assert "an editor \\(Dr\\. Ana Reviewer\\) judged that “Intravenous ketamine" in said  # why it is marked
 
     at.radio(key=f"stance-cited-{wid}").set_value(EditorStance.SUPPORTS)
     at.button(key=f"stance-submit-cited-{wid}").click().run()

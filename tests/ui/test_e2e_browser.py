@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from factories import EXAMPLES, example_documents, xss_document
+from factories import EXAMPLES, MOUSE_STUDY, TRIAL_STUDY, example_documents, study_document, xss_document
 from playwright.sync_api import Browser, Dialog, Frame, FrameLocator, Page, expect, sync_playwright
 
-from kb.models import Document, EntityKind, Source
+from kb.models import Document, EditorStance, EntityKind, Source
 from kb.store import GraphStore
 from ui.components.titles import display_title
 
@@ -420,6 +420,75 @@ def test_graph_explorer_pans_clicks_expands_and_hides_in_place(
     settle(page)
     remaining = graph_nodes(page)
     assert remaining and not [n for n in remaining if n.startswith("clm_")]
+
+
+def test_an_editor_records_a_stance_and_sees_the_grade_change(
+    page: Page, app_url: str, store: GraphStore
+) -> None:
+    """The claim beside its study (issue 15): the side-by-side table, the Article view's mark, the
+    worklist; an editor judges a cited trial to contradict its claim and the grade drops at once,
+    on the tab the editor is on."""
+    doc = study_document()
+    store.write_document(doc)
+    mouse, trial = (
+        next(c.claim_id for c in doc.citations if c.work_id == w.id) for w in (MOUSE_STUDY, TRIAL_STUDY)
+    )
+
+    page.goto(f"{app_url}/claim?claim={mouse}")
+    expect(page.get_by_role("heading", name="Claim detail")).to_be_visible()
+    page.get_by_role("tab", name="Evidence", exact=True).click()
+    table = page.locator(".kb-comparison table").first
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("claim about people with alcohol use disorder; study in mice")
+    assert page.locator(".kb-comparison tr.kb-mismatch").count() == 4
+    shoot(page, "claim-study")
+
+    page.goto(f"{app_url}/article?source={doc.source.id}&claim={mouse}")
+    expect(page.locator(".kb-article")).to_be_visible()
+    expect(page.locator(f'.kb-article mark[data-claim="{mouse}"][data-mismatch="true"]')).to_be_visible()
+    assert page.locator('.kb-article mark[data-mismatch="true"]').count() == 1
+    expect(page.locator(".kb-legend")).to_contain_text("the cited study does not match the claim")
+    shoot(page, "article-mismatch")
+
+    before = store.get_claim(trial).claim.grade
+    page.goto(f"{app_url}/claim?claim={trial}")
+    expect(page.get_by_role("heading", name="Claim detail")).to_be_visible()
+    settle(page)
+    page.get_by_role("textbox", name="Your name").fill("Dr. Ana Reviewer")
+    page.get_by_role("textbox", name="Your name").press("Enter")
+    settle(page)
+    page.get_by_role("tab", name="Evidence", exact=True).click()
+    expect(page.get_by_text(f"Why “{before.value}”")).to_be_visible()
+    page.get_by_text("👎 contradicts", exact=True).click()
+    page.get_by_label("Note on the stance").fill("Its follow-up found no lasting effect.")
+    page.get_by_role("button", name="Record stance").click()
+    expect(page.get_by_text("Stance “contradicts” recorded by Dr. Ana Reviewer").first).to_be_visible()
+    settle(page)
+    after = store.get_claim(trial)
+    assert after.claim.grade != before
+    stance = next(s.stance for s in after.studies if s.work.id == TRIAL_STUDY.id)
+    assert (
+        stance is not None and stance.stance is EditorStance.CONTRADICTS and stance.by == "Dr. Ana Reviewer"
+    )
+    tab_is_selected(page, "Evidence")  # the editor stays where they work
+    expect(page.get_by_text(f"Why “{after.claim.grade.value}”")).to_be_visible()  # the new grade, shown
+    expect(page.get_by_text(f"Why “{before.value}”")).to_have_count(0)
+    page.get_by_text("Stance history (1)").click()
+    expect(page.get_by_text("Editor’s stance").first).to_be_visible()
+    expect(page.get_by_text("by Dr. Ana Reviewer", exact=False).first).to_be_visible()
+    shoot(page, "claim-stance")
+
+    page.get_by_role("link", name="Editor queue").click()
+    expect(page.get_by_role("heading", name="Editor queue")).to_be_visible()
+    settle(page)
+    page.get_by_role("tab", name="Cited, but the study does not match", exact=True).click()
+    settle(page)
+    expect(
+        page.get_by_text("≠ who: claim about people with alcohol use disorder; study in mice")
+    ).to_be_visible()
+    shoot(page, "queue-mismatch")
+    page.get_by_role("button", name="Open claim detail").click()
+    expect(page.get_by_role("heading", name="Claim detail")).to_be_visible()
 
 
 def test_the_editor_name_is_kept_by_the_browser(browser: Browser, app_url: str, store: GraphStore) -> None:

@@ -11,6 +11,7 @@ from ui.components.feedback import attempt, or_stop
 from ui.components.flags import flag_form, flag_list
 from ui.components.highlight import context_html
 from ui.components.safe import md, short
+from ui.components.stance import mismatch_banner
 from ui.components.titles import display_title
 from ui.components.widgets import (
     atoms_and_cues,
@@ -80,10 +81,7 @@ with context:
 with evidence:
     grade_block(claim)
     if claim.study_mismatch:
-        st.markdown(
-            ":red[**≠ Cited, but the study does not match the claim.**] Each study below stands beside "
-            "the claim, axis by axis; record whether it supports the claim."
-        )
+        mismatch_banner(detail.studies)
     st.markdown("##### Citations")
     citations_block(detail, editable=True)
 with graph_tab:

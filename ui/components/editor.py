@@ -1,4 +1,5 @@
-"""The editor's name: typed once, remembered by this browser (a cookie), recorded with every flag.
+"""The editor's name: typed once, remembered by this browser (a cookie), recorded with every flag
+and every stance.
 
 Why a cookie: the name belongs to the person at this browser, not to the machine (the app may be
 shared on a network) nor to one link (a bare address would lose a `?editor=` parameter). The
@@ -43,7 +44,7 @@ def name_field() -> None:
         key=KEY,
         max_chars=MAX_CHARS,
         placeholder="editor",
-        help="Recorded with every flag you create, resolve or dismiss; this browser remembers it.",
+        help="Recorded with every flag you create, resolve or dismiss and every stance you record; this browser remembers it.",
     )
     name = (st.session_state.get(KEY) or "").strip()
     if name != st.session_state.get(_SAVED):

@@ -8,6 +8,8 @@ mismatches in words, the stance read-only). Recording a stance re-grades the cla
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from kb.comparison import StudyComparison, Verdict
@@ -18,9 +20,31 @@ from ui.components.badges import badge
 from ui.components.comparison import comparison_html, stance_label, stance_swatch, tally, verdict_label
 from ui.components.feedback import attempt
 from ui.components.flags import flash
-from ui.components.safe import md
+from ui.components.safe import md, short
 
 UNJUDGED = "No editor has judged whether this study supports the claim."
+_AGAINST = (EditorStance.DOES_NOT_SUPPORT, EditorStance.CONTRADICTS)
+
+
+def why_mismatch(studies: Sequence[ClaimStudy]) -> list[str]:
+    """Why the claim is marked "study does not match", one line per study, in words: the axes
+    its comparison mismatches on, or an editor's judgement against it."""
+    lines = []
+    for s in studies:
+        title = short(s.work.title or s.work.citation_text or s.work.key, 90)
+        if s.stance is not None and s.stance.stance in _AGAINST:
+            lines.append(f"an editor ({s.stance.by}) judged that “{title}” {s.stance.stance.value} the claim")
+        elif s.stance is None and s.comparison is not None and s.comparison.mismatches:
+            axes = ", ".join(a.axis.value for a in s.comparison.mismatches)
+            lines.append(f"“{title}” differs from the claim on {axes}")
+    return lines
+
+
+def mismatch_banner(studies: Sequence[ClaimStudy]) -> None:
+    """Above the citations: that the claim's study does not match it, and why, in words."""
+    st.markdown(":red[**≠ Cited, but the study does not match the claim:**]")
+    for line in why_mismatch(studies) or ["see each study below"]:
+        st.markdown(f"- {md(line)}")
 
 
 def side_by_side(comparison: StudyComparison | None) -> None:
@@ -80,7 +104,7 @@ def stance_form(claim_id: str, study: ClaimStudy, *, key: str) -> None:
             key=f"stance-{key}-{work_id}",
         )
         note = st.text_input(
-            "Note",
+            "Note on the stance",
             key=f"stance-note-{key}-{work_id}",
             placeholder="What the study found, and where it says so",
         )
