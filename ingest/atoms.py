@@ -29,6 +29,7 @@ MAX_OUTCOME_WORDS = 6
 MAX_SENTENCE_CHARS = 2_000
 _MAX_LIST_ITEM_WORDS = 4  # a comma-separated list item longer than this is not an outcome
 _MAX_LEAD_WORDS = 3  # adjectives and determiners between a verb and a construction that is its object
+_SUBJECT_ADVERBS = frozenset({"also", "often", "usually", "generally", "typically", "all", "even", "still"})
 _MAX_SUBJECT_WORDS = 4  # words before a change verb that can be its subject: "anxiety scores decreased"
 _NEGATION_REACH = 3  # words before a verb: "does not [usually] cause"
 _MAX_ADVERB_CHARS = 20  # "were [significantly] reduced"
@@ -372,7 +373,7 @@ def find_population(sentence: str) -> str | None:
     return None
 
 
-def _names_health(text: str) -> bool:
+def names_health(text: str) -> bool:
     """Whether a phrase opens on a health word ("trauma recovery", "any thyroid issues")."""
     words = _DETERMINERS.sub("", text.strip()).split()
     first = words[0].lower().strip(",.;") if words else ""
@@ -400,7 +401,7 @@ def _enabled(text: str) -> list[tuple[str, str]]:
     if not lex.complement.match(rest):
         if person and person.group(1):  # "helps people who suffer from type 2 diabetes"
             return _atoms_from(rest, "treats")
-        if not person and _names_health(rest):  # "helps trauma recovery", "help any thyroid issues"
+        if not person and names_health(rest):  # "helps trauma recovery", "help any thyroid issues"
             return _atoms_from(rest, "improves")
         return []
 
@@ -505,8 +506,11 @@ def _verb_pairs(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str]
 def _subject_phrase(text: str, end: int) -> str:
     """The few words before `end` that can be a subject: "anxiety scores" in "... that anxiety scores"."""
     stops = _lexicon().boundaries | _lexicon().words["clause_openers"]
+    words = text[:end].split()
+    while words and (words[-1].lower() in _SUBJECT_ADVERBS or words[-1].lower().endswith("ly")):
+        words.pop()  # "lymphatic conditions also respond well", "scores significantly decreased"
     before: list[str] = []
-    for word in reversed(text[:end].split()[-_MAX_SUBJECT_WORDS:]):
+    for word in reversed(words[-_MAX_SUBJECT_WORDS:]):
         if word.lower().strip(",") in stops or word.endswith(","):
             break
         before.insert(0, word)

@@ -72,7 +72,7 @@ _CAVEAT = re.compile(
 _PROCEDURE = re.compile(
     r"\b(?:administered|injected|inserted|mixed with|applied to|placed|performed|takes? (?:about|around|roughly|\d)|"
     r"lasts? (?:about|around|\d)|sessions? (?:last|take)|involves?|consists? of|during (?:a|the|each|your|an)|"
-    r"the procedure|the process|steps?|is done|are done|can be (?:taken|consumed|used|done|given|applied)|"
+    r"the procedure|the process|steps?|is done|are done|can be (?:taken|consumed|used(?! (?:for|to treat))|done|given|applied)|"
     r"methods? of|ways? to (?:take|use))\b",
     re.IGNORECASE,
 )

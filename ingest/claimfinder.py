@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.atoms import extract_atoms
+from ingest.atoms import extract_atoms, names_health
 from ingest.claimfeatures import LEADING_PRONOUN as _LEADING_PRONOUN
 from ingest.claimfeatures import Context, sentence_features
 from ingest.claimmodel import ClaimModel, default_model
@@ -117,6 +117,7 @@ _FOR_OUTCOME = re.compile(
     r"(?:\s+\w+ly)?\s+for\s+([^.;:!?()]{1,80})",
     re.IGNORECASE,
 )
+_IS_A_FOR = re.compile(r"\b(?:is|are) an? (?:[\w-]+ ){0,2}?[\w-]+ for\s+([^.;:!?()]{1,80})", re.IGNORECASE)
 # Who the treatment is for, before what it is for: "individuals struggling with all forms of".
 _PERSONS = re.compile(
     r"^(?:(?:your|the|those|people|patients|adults|individuals|men|women|children|anyone|someone|"
@@ -148,6 +149,13 @@ _NOT_OUTCOMES = frozenset(
         "more",
         "less",
         "many",
+        "anyone",
+        "everyone",
+        "someone",
+        "you",
+        "people",
+        "patients",
+        "individuals",
     }
 )
 
@@ -199,6 +207,9 @@ def _fallback_atoms(text: str, subject: str) -> list[Atom]:
     named = re.search(rf"(?<![\w-]){re.escape(subject)}\s+for\s+([^.;:!?()]{{1,80}})", text, re.IGNORECASE)
     if named:
         outcomes += _outcomes_after_for(named.group(1))
+    # "sea moss is a probiotic for your gut": a kind of thing for a health word
+    for m in _IS_A_FOR.finditer(text):
+        outcomes += [o for o in _outcomes_after_for(m.group(1)) if names_health(o)]
     found = list(dict.fromkeys(o for o in outcomes if o))
     return [Atom(intervention=subject, effect="treats", outcome=o) for o in found]
 
