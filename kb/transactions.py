@@ -29,6 +29,13 @@ from kb.settings import Settings
 T = TypeVar("T")
 Row = dict[str, Any]
 
+
+def single(tx: Transaction, statement: str, **params: Any) -> Row:
+    """The one record a statement returns."""
+    record = tx.run(statement, params).single(strict=True)
+    return record.data()
+
+
 # Every driver failure is reported here, as one StoreError line. Without a handler the driver's
 # own log records (a retry warning, a defunct connection) reach stderr through logging's
 # last-resort handler: a second, multi-line copy of the same failure.

@@ -45,6 +45,7 @@ DRIVER_MODULES = {
     "kb/drivers.py",  # opens the drivers
     "kb/transactions.py",  # runs kb's statements on them
     "kb/store.py",
+    "kb/editing.py",  # the store's editors' writes (a mixin)
     "kb/console_runner.py",  # runs a researcher's query on the read-only login
     "kb/graphdata.py",  # the driver's graph values as plain data
 }
