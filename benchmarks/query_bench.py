@@ -111,6 +111,7 @@ def reads(store: GraphStore, seed: int = 7) -> dict[str, Callable[[int], object]
         "article view": lambda i: store.get_source(source(i)),
         "two-hop neighbourhood of a claim": lambda i: store.neighbourhood(claim(i), hops=2, limit=200),
         "editor queue": lambda i: store.editor_queue(page=0, page_size=50),
+        "worklist: cited, study does not match": lambda i: store.study_mismatches(page=0, page_size=50),
         "dashboard counts": lambda i: store.counts(),
         "top unsupported propositions": lambda i: store.top_unsupported_propositions(10),
         "sources list": lambda i: store.list_sources(page=0, page_size=50),
