@@ -162,3 +162,89 @@ def test_effects_stated_in_other_shapes(sentence: str, pair: tuple[str, str]) ->
 
 def test_a_generic_word_is_not_an_outcome() -> None:
     assert extract_atoms("Results were better than expected.", "zorvexam") == []
+
+
+# Shapes of real pages the rules read now (sentences written for these tests).
+
+
+def test_a_list_goes_on_after_as_well_as_and_examples_replace_a_generic_head() -> None:
+    got = pairs("It can help with back pain, as well as some skin and gut disorders, such as eczema.")
+    assert {("treats", "back pain"), ("treats", "eczema")} <= got
+    assert pairs("It can ease aches and stiffness in conditions like gout and lupus.") >= {
+        ("eases", "aches"),
+        ("eases", "stiffness"),
+        ("treats", "gout"),
+        ("treats", "lupus"),
+    }
+
+
+def test_a_head_and_its_examples_are_all_outcomes() -> None:
+    got = pairs("It lets the body expel toxins such as lead, mould spores, and solvents through sweat.")
+    assert {"toxins", "lead", "mould spores", "solvents"} <= {o for _, o in got}
+
+
+def test_risks_and_side_effects_that_are_listed_are_caused() -> None:
+    assert pairs("Other risks include mild itching and redness at the site.") >= {
+        ("causes", "mild itching"),
+        ("causes", "redness"),
+    }
+    assert ("causes", "dizziness") in pairs("The most common side effect is dizziness.")
+    assert ("has", "minimal risks") in pairs("The drops come with minimal risks.")
+    assert not any(o == "mild" for _, o in pairs("Side effects are mild and temporary."))
+
+
+def test_what_it_is_said_to_have_properties_activity_effects() -> None:
+    assert pairs("It has antifungal, anti-itch, and cooling activity.") == {
+        ("has", "antifungal activity"),
+        ("has", "anti-itch activity"),
+        ("has", "cooling activity"),
+    }
+    assert ("has", "antiviral properties") in pairs("Fans praise its strong antiviral properties.")
+    assert not pairs("Its effects on tissue persist for days.")
+
+
+def test_an_agent_noun_or_act_as_states_the_effect() -> None:
+    assert ("reduces", "pain") in pairs("It works as a gentle, drug-free pain reducer.")
+    assert ("blocks", "receptor") in pairs(
+        "The compound, a serotonin (5-HT3) receptor antagonist, is well known."
+    )
+    assert ("acts as", "antioxidant") in pairs("It can act as an antioxidant.")
+    assert ("acts on", "opioid dependence") in pairs("It is an effective interrupter of opioid dependence.")
+
+
+def test_lead_to_and_result_in_state_an_effect_unless_something_else_does() -> None:
+    assert ("causes", "death of tumour cells") in pairs(
+        "Lab tests show it can lead to the death of tumour cells."
+    )
+    assert ("causes", "new blood vessels") in pairs("The pulses result in new blood vessels.")
+    assert not pairs("It clears the germs that lead to acne.") & {("causes", "acne")}
+
+
+def test_help_with_a_health_word_or_a_person_with_a_condition() -> None:
+    assert ("improves", "joint recovery") in pairs("The balm helps joint recovery after exercise.")
+    assert ("treats", "type 2 diabetes") in pairs("It helps people who suffer from type 2 diabetes.")
+    assert pairs("It helps you calmly deal with stress and fatigue.") == {
+        ("enables", "deal with stress"),
+        ("enables", "deal with fatigue"),
+    }
+    assert ("treats", "severe migraine") in pairs("It has been helpful with severe migraine.")
+
+
+def test_words_that_are_not_verbs_there_and_lone_qualities_give_no_atom() -> None:
+    assert not pairs("Our office is open Monday to Friday.")
+    assert not pairs("It provides a rapid, effective alternative.")
+    assert ("reverses", "associated pain") in pairs("It reverses the sensitization and associated pain.")
+
+
+def test_parentheses_numbers_and_both_do_not_cut_the_outcome() -> None:
+    assert pairs(
+        "Patients had improvements in both their Daily Sleep Index (DSI) scores and sleep onset time."
+    ) == {
+        ("improves", "daily sleep index scores"),
+        ("improves", "sleep onset time"),
+    }
+    assert ("burns", "400 calories") in pairs("One session can burn up to 400 calories.")
+    assert pairs("It promotes healing and renewal of the skin barrier.") == {
+        ("promotes", "healing of the skin barrier"),
+        ("promotes", "renewal of the skin barrier"),
+    }

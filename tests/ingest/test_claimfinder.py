@@ -8,8 +8,8 @@ so the tests check behaviour a user relies on, not exact probabilities.
 
 from __future__ import annotations
 
-from ingest.claimfeatures import Context, normalized_words, sentence_features
-from ingest.claimfinder import LearnedClaimDetector, sentence_table
+from ingest.claimfeatures import Context, normalized_words, sentence_features, subject_kind
+from ingest.claimfinder import LearnedClaimDetector, _fallback_atoms, sentence_table
 from ingest.claimmodel import ClaimModel, default_model
 from ingest.extract import extract
 from ingest.pipeline import analyse
@@ -138,3 +138,72 @@ def test_a_paragraph_too_long_to_read_whole_is_announced() -> None:
     text = "Zorvexam improves memory in adults. " * 700  # one 25,000-character line
     analysis = analyse(extract(text.encode(), "text/plain"), key="text:long", locator="long.txt")
     assert analysis.cut is not None and "20,000 characters" in analysis.cut
+
+
+BODY_FACTS = """Vitrelle Light Therapy (VLT)
+
+What is Lumenol?
+Lumenol is a hormone the body makes. Low lumenol levels are common after fifty.
+
+How VLT Helps
+VLT can restore lumenol levels and improve energy within weeks.
+
+Benefits of VLT include:
+Better sleep.
+Sharper focus.
+"""
+
+
+def _rows(text: str) -> dict[str, dict[str, float]]:
+    _, rows, _ = sentence_table(text)
+    return {r.sentence.text: r.features for r in rows}
+
+
+def test_who_the_main_clause_is_about() -> None:
+    topic = page_topic(split_sentences("Lumenol. Lumenol. Lumenol works."), "Lumenol")
+    assert subject_kind("However, as we age, our lumenol levels naturally decline.", topic) == (
+        "topic_quantity",
+        True,
+    )
+    assert subject_kind("Lumenol restores energy.", topic)[0] == "topic"
+    assert subject_kind("Reduces inflammation.", topic)[0] == "none"
+    assert subject_kind("In one small trial, most patients slept better.", topic)[0] == "result"
+    assert subject_kind("People with insomnia often wake at night.", topic)[0] == "people"
+    assert subject_kind("Chronic inflammation damages the joints.", topic)[0] == "health"
+    assert subject_kind("It is common for adults to sleep less.", topic)[0] == "expletive"
+
+
+def test_a_defined_acronym_of_the_topic_is_a_topic_term() -> None:
+    sentences = split_sentences(BODY_FACTS)
+    topic = page_topic(sentences, sentences[0].text)
+    assert "vlt" in topic.terms and topic.mentioned_in("VLT works fast.")
+
+
+def test_section_list_and_body_quantity_features() -> None:
+    rows = _rows(BODY_FACTS)
+    # the section about the hormone never names the treatment; the one about VLT does
+    assert rows["Lumenol is a hormone the body makes."].get("section_without_topic") == 1.0
+    assert (
+        rows["VLT can restore lumenol levels and improve energy within weeks."].get("section_without_topic")
+        == 0.0
+    )
+    # a list item belongs with the line that introduces it
+    assert rows["Better sleep."]["paragraph_without_topic"] == 0.0
+    assert rows["VLT can restore lumenol levels and improve energy within weeks."]["atoms"] == 1.0
+
+
+def test_a_numbered_line_over_a_paragraph_reads_as_a_heading() -> None:
+    page = "1. Calms the Mind\nThe drops are taken at night and are said to calm the mind in minutes.\n"
+    assert _rows(page)["Calms the Mind"].get("line_over_prose") == 1.0
+
+
+def test_what_it_is_for_splits_lists_and_never_names_a_person() -> None:
+    def outcomes(text: str) -> list[str]:
+        return [a.outcome for a in _fallback_atoms(text, "kelpa")]
+
+    assert outcomes("Kelpa also contains collagen, which is great for skin and hair.") == ["skin", "hair"]
+    assert outcomes("Kelpa is a prebiotic for your gut.") == ["gut"]
+    assert outcomes("Kelpa is a great option for anyone.") == []
+    assert outcomes(
+        "It is beneficial for older men who may be experiencing muscle loss, also known as X."
+    ) == ["muscle loss"]

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.claimdata import FIXTURES, SHARED, same_sentence
+from benchmarks.claimdata import FIXTURES, SHARED, same_sentence, tier_of
 from ingest.claimfinder import LearnedClaimDetector
 from ingest.extract import extract
 from ingest.pipeline import analyse
@@ -67,13 +67,14 @@ STOP = set(
 MAX_OUTCOME_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
-# Measured when set. Train, cross-validated (python -m benchmarks.claims_cv): P 0.87, R 0.95,
-# F1 0.91, atoms 0.64, boosters 1.00, vague 0.87, cited 0.92, strict F1 0.83. Dev (shipped model):
-# P 0.98, R 1.00, F1 0.99, atoms/boosters/vague 1.00. Fixtures (shipped model): see FIXTURE_FLOORS.
-TRAIN_FLOORS = {"P": 0.85, "R": 0.93, "F1": 0.90, "atoms_R": 0.62, "boosters_R": 0.98, "vague_R": 0.85,
-                "cited_R": 0.90, "strict_F1": 0.82}  # fmt: skip
+# Measured when set. Train, cross-validated (python -m benchmarks.claims_cv): P 0.91 (0.905), R 0.95
+# (0.952), F1 0.93, atoms 0.82, boosters 1.00, vague 0.86, cited 0.96, strict P 0.80, strict F1 0.87.
+# Dev (shipped model): P 0.98, R 1.00, F1 0.99, atoms/boosters/vague 1.00, strict F1 0.89. Fixtures
+# (shipped model): P 0.99, R 1.00, atoms 0.92, boosters/vague 1.00.
+TRAIN_FLOORS = {"P": 0.89, "R": 0.94, "F1": 0.92, "atoms_R": 0.80, "boosters_R": 0.98, "vague_R": 0.85,
+                "cited_R": 0.94, "strict_F1": 0.86}  # fmt: skip
 DEV_FLOORS = {"P": 0.95, "R": 0.95, "F1": 0.95, "atoms_R": 0.95, "boosters_R": 0.95, "vague_R": 0.95}
-FIXTURE_FLOORS = {"P": 0.95, "R": 0.95, "atoms_R": 0.90, "boosters_R": 0.95, "vague_R": 0.95}
+FIXTURE_FLOORS = {"P": 0.97, "R": 0.95, "atoms_R": 0.90, "boosters_R": 0.95, "vague_R": 0.95}
 
 
 def summary_numbers(line: str) -> dict[str, float]:
@@ -230,3 +231,15 @@ def test_the_shipped_model_is_the_one_the_training_script_builds() -> None:
     shipped = json.loads(Path(MODEL_PATH).read_text(encoding="utf-8"))
     assert rebuilt["weights"].keys() == shipped["weights"].keys()
     assert all(abs(rebuilt["weights"][k] - v) < 1e-4 for k, v in shipped["weights"].items())
+
+
+def test_a_heading_inside_a_longer_gold_sentence_is_not_a_label_for_the_fit() -> None:
+    """The scorer matches "Rapid Relief" with "...providing rapid relief, addressing ..." (all its
+    words are there); the fit leaves such a line out rather than learn that headings are claims."""
+    items = [
+        {"tier": "primary", "text": "By acting fast, providing rapid relief and lasting calm, it helps."}
+    ]
+    assert tier_of("Rapid Relief", items) == "partial"
+    assert tier_of("By acting fast, providing rapid relief, it helps.", items) == "primary"
+    assert tier_of("Reduces swelling.", [{"tier": "primary", "text": "Reduces swelling."}]) == "primary"
+    assert tier_of("Book today", items) == "none"
