@@ -11,6 +11,7 @@ from __future__ import annotations
 from ingest.claimfeatures import Context, normalized_words, sentence_features, subject_kind
 from ingest.claimfinder import LearnedClaimDetector, _fallback_atoms, sentence_table
 from ingest.claimmodel import ClaimModel, default_model
+from ingest.cues import detect_cues
 from ingest.extract import extract
 from ingest.pipeline import analyse
 from ingest.sentences import split_sentences
@@ -207,3 +208,14 @@ def test_what_it_is_for_splits_lists_and_never_names_a_person() -> None:
     assert outcomes(
         "It is beneficial for older men who may be experiencing muscle loss, also known as X."
     ) == ["muscle loss"]
+
+
+def test_research_leaned_on_without_a_name_is_vague() -> None:
+    for sentence in (
+        "Although trials are few, there have been several studies showing it helps.",
+        "There has been a recent surge of research showing just that.",
+        "A trial, published in the “Sleep Medicine” journal, showed deeper sleep.",
+        "It's been studied across many tissues.",
+    ):
+        assert detect_cues(sentence).attribution == "vague", sentence
+    assert detect_cues("It has been shown to help.").attribution is None  # plain "has been shown"

@@ -68,10 +68,10 @@ MAX_OUTCOME_WORDS = 6
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 # Measured when set. Train, cross-validated (python -m benchmarks.claims_cv): P 0.91 (0.905), R 0.95
-# (0.952), F1 0.93, atoms 0.82, boosters 1.00, vague 0.86, cited 0.96, strict P 0.80, strict F1 0.87.
+# (0.952), F1 0.93, atoms 0.82, boosters 1.00, vague 0.90, cited 0.96, strict P 0.80, strict F1 0.87.
 # Dev (shipped model): P 0.98, R 1.00, F1 0.99, atoms/boosters/vague 1.00, strict F1 0.89. Fixtures
 # (shipped model): P 0.99, R 1.00, atoms 0.92, boosters/vague 1.00.
-TRAIN_FLOORS = {"P": 0.89, "R": 0.94, "F1": 0.92, "atoms_R": 0.80, "boosters_R": 0.98, "vague_R": 0.85,
+TRAIN_FLOORS = {"P": 0.89, "R": 0.94, "F1": 0.92, "atoms_R": 0.80, "boosters_R": 0.98, "vague_R": 0.88,
                 "cited_R": 0.94, "strict_F1": 0.86}  # fmt: skip
 DEV_FLOORS = {"P": 0.95, "R": 0.95, "F1": 0.95, "atoms_R": 0.95, "boosters_R": 0.95, "vague_R": 0.95}
 FIXTURE_FLOORS = {"P": 0.97, "R": 0.95, "atoms_R": 0.90, "boosters_R": 0.95, "vague_R": 0.95}
