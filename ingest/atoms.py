@@ -42,6 +42,7 @@ _COORDINATION = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&|and
 _EXAMPLE = re.compile(r"\b[\w-]+\s+(?:like|such as|including)\s+")
 _COMMA = re.compile(r",\s*")
 _CONJ_LEAD = re.compile(r"(?:and|or)\s+")
+_CLAUSE_START = re.compile(r"[,;:—–]|\b(?:and|but|so|because|while|whereas)\b")
 _LIST_LEAD = re.compile(r"(?:and|or|as well as)\s+")
 # A short parenthesis inside a claim holds an acronym, examples or a citation: "(TRD)", "(mercury,
 # lead)", "(14, 15)". Read without it, the outcome phrase around it stays whole.
@@ -114,7 +115,7 @@ class _Lexicon:
     verbs: re.Pattern[str]
     effect_of: dict[str, str]  # lower-case verb form -> normalized effect
     lemma_of: dict[str, str]  # lower-case verb form -> base form, for negated effects
-    constructions: list[tuple[re.Pattern[str], str, str]]
+    constructions: list[tuple[re.Pattern[str], str, str, bool]]  # pattern, effect, outcome mode, own subject
     enablers: re.Pattern[str]
     person: re.Pattern[str]
     complement: re.Pattern[str]
@@ -177,7 +178,8 @@ def _lexicon() -> _Lexicon:
         effect_of=effect_of,
         lemma_of=lemma_of,
         constructions=[
-            (_bounded(_spaced(c["pattern"])), c["effect"], c["outcome"]) for c in raw["constructions"]
+            (_bounded(_spaced(c["pattern"])), c["effect"], c["outcome"], bool(c.get("own_subject")))
+            for c in raw["constructions"]
         ],
         enablers=_bounded(raw["enablers"]),
         person=re.compile(rf"^(?:{persons})(?![\w'’-])(?:\s+({links})\b)?\s*", re.IGNORECASE),
@@ -446,12 +448,27 @@ def _is_passive(sentence: str, start: int, end: int, form: str) -> bool:
     return bool(_BY.match(sentence, end)) or (bool(before) and before[-1].lower() in _lexicon().words["be"])
 
 
-def _construction_pairs(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str]]:
+def _about(clause: str, intervention: str) -> bool:
+    """Whether the words of a clause before its verb are the intervention: they name it, point back to
+    it ("it can", "which", "this"), or there are none ("..., results in")."""
+    words = [w.lower().strip(",;:()") for w in clause.split()]
+    words = [w for w in words if w and w not in _lexicon().words["modal_words"]]
+    name = intervention.lower().split()
+    return not words or any(w in _lexicon().words["pointers"] for w in words) or bool(set(name) & set(words))
+
+
+def _construction_pairs(
+    text: str, taken: list[tuple[int, int]], intervention: str = ""
+) -> list[tuple[str, str]]:
     lex = _lexicon()
     pairs: list[tuple[str, str]] = []
-    for pattern, effect, mode in lex.constructions:
+    for pattern, effect, mode, own_subject in lex.constructions:
         for m in pattern.finditer(text):
-            taken.append(m.span())
+            clause = _CLAUSE_START.split(text[: m.start()])[-1]
+            if own_subject and not _about(clause, intervention):
+                continue  # "Substance abuse can lead to ...": not the intervention's effect
+            # "ease aches in conditions like gout": the verb before keeps its own object
+            taken.append((m.start("head") if "head" in pattern.groupindex else m.start(), m.end()))
             after = text[m.end() :].lstrip()
             if mode == "match":
                 pairs.append((effect, _clean_outcome(m.group())))
@@ -608,7 +625,7 @@ def extract_atoms(sentence: str, intervention: str, population: str | None = Non
     text = _SHORT_PARENTHESIS.sub("", text)
     taken: list[tuple[int, int]] = []
     pairs = (
-        _construction_pairs(text, taken)
+        _construction_pairs(text, taken, intervention)
         + _verb_pairs(text, taken)
         + _change_pairs(text)
         + _compound_pairs(text)

@@ -216,7 +216,8 @@ def test_lead_to_and_result_in_state_an_effect_unless_something_else_does() -> N
     assert ("causes", "death of tumour cells") in pairs(
         "Lab tests show it can lead to the death of tumour cells."
     )
-    assert ("causes", "new blood vessels") in pairs("The pulses result in new blood vessels.")
+    assert ("causes", "new blood vessels") in pairs("It makes bubbles, which result in new blood vessels.")
+    assert not pairs("Heavy drinking can lead to liver damage.")  # the clause is not about it
     assert not pairs("It clears the germs that lead to acne.") & {("causes", "acne")}
 
 
