@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from ingest.cues import detect_cues
 from ingest.entities import find_mentions
@@ -155,8 +156,8 @@ class Context:
 
 
 @cache
-def _raw_cues() -> dict[str, object]:
-    raw: dict[str, object] = json.loads(
+def _raw_cues() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(
         resources.files("ingest.data").joinpath("claimcues.json").read_text(encoding="utf-8")
     )
     return raw
@@ -164,17 +165,15 @@ def _raw_cues() -> dict[str, object]:
 
 @cache
 def _word_class(name: str) -> frozenset[str]:
-    words = _raw_cues()["_words"]
-    assert isinstance(words, dict)
-    return frozenset(words[name])
+    """A closed word class (`_words` in claimcues.json): not a cue, so not a feature of its own."""
+    return frozenset(_raw_cues()["_words"][name])
 
 
 @cache
 def _lexicon() -> dict[str, re.Pattern[str]]:
-    raw = _raw_cues()
     return {
         name: re.compile(r"(?<![\w-])(?:" + "|".join(fragments) + r")(?![\w-])", re.IGNORECASE)
-        for name, fragments in raw.items()
+        for name, fragments in _raw_cues().items()
         if not name.startswith("_")
     }
 
