@@ -47,6 +47,15 @@ _LIST_LEAD = re.compile(r"(?:and|or|as well as)\s+")
 # A short parenthesis inside a claim holds an acronym, examples or a citation: "(TRD)", "(mercury,
 # lead)", "(14, 15)". Read without it, the outcome phrase around it stays whole.
 _SHORT_PARENTHESIS = re.compile(r"\s?[(\[][^()\[\]]{1,40}[)\]]")
+_SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # citation marks written as superscript digits
+
+
+def _without_asides(text: str) -> str:
+    """The sentence without short asides and citation marks ("[2]", "(Smith, 2020)", "¹"), which
+    are never part of a population or an outcome."""
+    return _SUPERSCRIPTS.sub("", _SHORT_PARENTHESIS.sub("", text))
+
+
 # "toxins such as heavy metals and pollutants": the head and its examples are all outcomes
 _EXAMPLES = re.compile(r"^([\w'’-]+(?: [\w'’-]+){0,2}),? (?:such as|including) (.+)$", re.IGNORECASE)
 # "pain reducer", "NMDA receptor antagonist", "mood booster": an effect told by an agent noun
@@ -367,7 +376,7 @@ def _skip_person(text: str) -> str:
 
 def find_population(sentence: str) -> str | None:
     """The population a sentence names: "adults", "veterans with PTSD", "patients with chronic pain"."""
-    for m in _lexicon().population.finditer(sentence):
+    for m in _lexicon().population.finditer(_without_asides(sentence)):
         noun, condition = " ".join(m.group(1).lower().split()), m.group(2)
         condition = _clean_outcome(_cut(condition)[0]) if condition else ""
         if noun.split()[-1] in _lexicon().populations or condition:
@@ -622,7 +631,7 @@ def extract_atoms(sentence: str, intervention: str, population: str | None = Non
     text = sentence
     if label and label.group().split()[0].lower() not in _lexicon().effect_of:
         text = " " * label.end() + sentence[label.end() :]  # "Facilitated Psychotherapy: ..." is a title
-    text = _SHORT_PARENTHESIS.sub("", text)
+    text = _without_asides(text)
     taken: list[tuple[int, int]] = []
     pairs = (
         _construction_pairs(text, taken, intervention)

@@ -249,3 +249,18 @@ def test_parentheses_numbers_and_both_do_not_cut_the_outcome() -> None:
         ("promotes", "healing of the skin barrier"),
         ("promotes", "renewal of the skin barrier"),
     }
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ketamine reduces cravings in adults with alcohol use disorder [2].",
+        "Ketamine reduces cravings in adults with alcohol use disorder (Smith et al., 2020).",
+        "Ketamine reduces cravings in adults with alcohol use disorder².",
+    ],
+)
+def test_citation_marks_are_never_part_of_a_population_or_an_outcome(sentence: str) -> None:
+    # The comparison reads the population of the claim's own text: "...disorder [2]" once made a
+    # "who" mismatch with a study in "adults with alcohol use disorder".
+    assert find_population(sentence) == "adults with alcohol use disorder"
+    assert pairs(sentence) == {("reduces", "cravings")}
