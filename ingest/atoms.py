@@ -14,12 +14,11 @@ in `ingest/data/atoms.json`.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from ingest.lexicons import bounded, load_lexicon
 from kb.models import Atom
 
 MAX_OUTCOME_WORDS = 6
@@ -160,19 +159,15 @@ def _spaced(pattern: str) -> str:
     return pattern.replace(" ?", r"\s?").replace(" ", _SPACE)
 
 
-def _bounded(body: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
-
-
 def _words(fragments: list[str]) -> re.Pattern[str]:
-    return _bounded(
+    return bounded(
         "|".join(_spaced(re.escape(f).replace("\\ ", " ")) for f in sorted(fragments, key=len, reverse=True))
     )
 
 
 @cache
 def _lexicon() -> _Lexicon:
-    raw = json.loads(resources.files("ingest.data").joinpath("atoms.json").read_text(encoding="utf-8"))
+    raw = load_lexicon("atoms.json")
     effect_of: dict[str, str] = {}
     lemma_of: dict[str, str] = {}
     for lemma, effect in raw["effect_verbs"].items():
@@ -187,10 +182,10 @@ def _lexicon() -> _Lexicon:
         effect_of=effect_of,
         lemma_of=lemma_of,
         constructions=[
-            (_bounded(_spaced(c["pattern"])), c["effect"], c["outcome"], bool(c.get("own_subject")))
+            (bounded(_spaced(c["pattern"])), c["effect"], c["outcome"], bool(c.get("own_subject")))
             for c in raw["constructions"]
         ],
-        enablers=_bounded(raw["enablers"]),
+        enablers=bounded(raw["enablers"]),
         person=re.compile(rf"^(?:{persons})(?![\w'’-])(?:\s+({links})\b)?\s*", re.IGNORECASE),
         complement=re.compile(
             rf"^(?:to\s+)?(?:\w+ly\s+)?({'|'.join(map(re.escape, raw['complement_verbs']))})\b\s*",
@@ -393,7 +388,7 @@ def names_health(text: str) -> bool:
 
 @cache
 def _health_words() -> frozenset[str]:
-    raw = json.loads(resources.files("ingest.data").joinpath("claimcues.json").read_text(encoding="utf-8"))
+    raw = load_lexicon("claimcues.json")
     return frozenset(w for w in raw["health"] if " " not in w)
 
 

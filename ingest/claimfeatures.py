@@ -15,15 +15,14 @@ raise the cross-validated score (docs/claims.md).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from ingest.cues import detect_cues
 from ingest.entities import find_mentions
+from ingest.lexicons import any_of, load_lexicon
 from ingest.sentences import Sentence
 from ingest.topic import Topic
 from kb.models import EntityKind
@@ -157,9 +156,7 @@ class Context:
 
 @cache
 def _raw_cues() -> dict[str, Any]:
-    raw: dict[str, Any] = json.loads(
-        resources.files("ingest.data").joinpath("claimcues.json").read_text(encoding="utf-8")
-    )
+    raw: dict[str, Any] = load_lexicon("claimcues.json")
     return raw
 
 
@@ -171,11 +168,7 @@ def _word_class(name: str) -> frozenset[str]:
 
 @cache
 def _lexicon() -> dict[str, re.Pattern[str]]:
-    return {
-        name: re.compile(r"(?<![\w-])(?:" + "|".join(fragments) + r")(?![\w-])", re.IGNORECASE)
-        for name, fragments in _raw_cues().items()
-        if not name.startswith("_")
-    }
+    return {name: any_of(fragments) for name, fragments in _raw_cues().items() if not name.startswith("_")}
 
 
 def normalized_words(text: str, topic: Topic) -> list[str]:

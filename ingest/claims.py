@@ -32,17 +32,16 @@ Cues come from `ingest.cues`; `citation_status` stays at its default: the citati
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Protocol
 
 from ingest.atoms import MAX_SENTENCE_CHARS, effect_of, extract_atoms
 from ingest.cues import detect_cues
 from ingest.entities import Mention, find_generic_interventions, find_mentions
+from ingest.lexicons import load_lexicon
 from ingest.sentences import Sentence, split_sentences
 from kb.models import Claim, ClaimKind, Cues, EntityKind
 
@@ -91,7 +90,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    raw = json.loads(resources.files("ingest.data").joinpath("claims.json").read_text(encoding="utf-8"))
+    raw = load_lexicon("claims.json")
     reject = "|".join(f"(?:{f})" for group in raw["reject"].values() for f in group)
     # Matching lower-cased ASCII text case-sensitively finds exactly what IGNORECASE finds, if
     # the patterns name no capital letter (escapes such as \S aside), and is five times faster.

@@ -27,18 +27,17 @@ animal), or when an abstract is there and never names what the claim is about.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from ingest.atoms import find_population
 from ingest.classify import is_human, sample_size
 from ingest.cues import find_hedges
 from ingest.directness import find_form
 from ingest.entities import find_mentions
+from ingest.lexicons import any_of, load_lexicon
 from ingest.strength import StrengthModel, classify_strength
 from kb.comparison import Axis, AxisComparison, Strength, StrengthReading, StudyComparison, Verdict
 from kb.grading import rubric
@@ -67,13 +66,9 @@ class _Lexicon:
     time_point: re.Pattern[str]
 
 
-def _words(fragments: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(fragments) + r")(?![\w-])", re.IGNORECASE)
-
-
 @cache
 def _lexicon() -> _Lexicon:
-    raw = json.loads(resources.files("ingest.data").joinpath("comparison.json").read_text("utf-8"))
+    raw = load_lexicon("comparison.json")
     labels = "|".join(raw["conclusion_labels"])
     return _Lexicon(
         # "IV" must be written in capitals: "iv" inside a Roman numeral list is not a route.
@@ -83,10 +78,10 @@ def _lexicon() -> _Lexicon:
             )
             for name, forms in raw["routes"].items()
         },
-        species=_words(raw["species"]),
-        cells=_words(raw["cells"]),
-        absolute=_words(raw["absolute_effects"]),
-        pilot=_words(raw["pilot"]),
+        species=any_of(raw["species"]),
+        cells=any_of(raw["cells"]),
+        absolute=any_of(raw["absolute_effects"]),
+        pilot=any_of(raw["pilot"]),
         unfinished=raw["unfinished_status"],
         early_phases=frozenset(raw["early_phases"]),
         design_concerns=raw["design_concerns"],

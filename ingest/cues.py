@@ -15,12 +15,11 @@ identify. Whether a citation is attached is not visible in one sentence, so the 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
+from ingest.lexicons import load_lexicon
 from kb.models import Cues
 
 _SPACE = r"\s+"
@@ -68,7 +67,7 @@ def _alternation(fragments: list[str]) -> re.Pattern[str]:
 
 @cache
 def _lexicon() -> _Lexicon:
-    raw = json.loads(resources.files("ingest.data").joinpath("cues.json").read_text(encoding="utf-8"))
+    raw = load_lexicon("cues.json")
     return _Lexicon(
         hedges=_Category(_alternation(raw["hedges"]), _alternation(raw["not_hedges"])),
         boosters=_Category(_alternation(raw["boosters"]), _alternation(raw["not_boosters"])),

@@ -12,13 +12,12 @@ from `kb.ids`, so the same triple from two articles is the same `Proposition` no
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
+from ingest.lexicons import load_lexicon
 from kb.models import Claim, ClaimProposition, Entity, EntityKind, Proposition
 
 _STRAY = " .,;:!?\"'()[]“”‘"
@@ -61,7 +60,7 @@ def _pattern(surfaces: Iterable[str], flags: int) -> re.Pattern[str]:
 
 @cache
 def _lexicon() -> _Lexicon:
-    raw = json.loads(resources.files("ingest.data").joinpath("entities.json").read_text(encoding="utf-8"))
+    raw = load_lexicon("entities.json")
     by_surface: dict[str, tuple[EntityKind, str]] = {}
     synonyms: dict[tuple[EntityKind, str], list[str]] = {}
     exact: set[str] = set()

@@ -35,6 +35,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from ingest.lexicons import load_lexicon
 from kb.comparison import Strength, StrengthReading
 
 __all__ = [
@@ -67,7 +68,7 @@ class _Words:
 
 @cache
 def _words() -> _Words:
-    raw = json.loads(resources.files("ingest.data").joinpath("strength_words.json").read_text("utf-8"))
+    raw = load_lexicon("strength_words.json")
     lists = {
         "RSK": raw["risk"],
         "MOD": raw["modal"],

@@ -17,15 +17,14 @@ decides whether a page or a sentence is about a treatment.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import pairwise
 
 from ingest.entities import find_mentions
+from ingest.lexicons import load_lexicon
 from ingest.sentences import Sentence
 from ingest.stopwords import FUNCTION_WORDS
 from kb.models import EntityKind
@@ -57,7 +56,7 @@ def _contains(low: str, term: str) -> bool:
 
 @cache
 def _words() -> dict[str, frozenset[str]]:
-    raw = json.loads(resources.files("ingest.data").joinpath("topic.json").read_text(encoding="utf-8"))
+    raw = load_lexicon("topic.json")
     return {key: frozenset(value) for key, value in raw.items() if not key.startswith("_")}
 
 
