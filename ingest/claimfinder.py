@@ -27,7 +27,7 @@ from ingest.atoms import extract_atoms, names_health
 from ingest.claimfeatures import LEADING_PRONOUN as _LEADING_PRONOUN
 from ingest.claimfeatures import Context, sentence_features
 from ingest.claimmodel import ClaimModel, default_model
-from ingest.claims import RuleClaimDetector, claim_kind, readable_sentences
+from ingest.claims import RuleClaimDetector, claim_kind, readable_sentences, sentence_claim
 from ingest.cues import detect_cues
 from ingest.entities import find_mentions
 from ingest.sentences import Sentence, split_sentences
@@ -240,16 +240,6 @@ class LearnedClaimDetector:
                 claims.append(ruled.model_copy(update={"confidence": confidence, "atoms": atoms}))
                 continue
             atoms = list(row.atoms)
-            claims.append(
-                Claim(
-                    source_id=source_id,
-                    text=s.text,
-                    start=s.start,
-                    end=s.end,
-                    kind=claim_kind(s.text, [a.outcome for a in atoms]),
-                    confidence=confidence,
-                    cues=detect_cues(s.text),
-                    atoms=atoms,
-                )
-            )
+            kind = claim_kind(s.text, [a.outcome for a in atoms])
+            claims.append(sentence_claim(s, source_id, kind, confidence, detect_cues(s.text), atoms))
         return claims

@@ -43,7 +43,7 @@ from ingest.cues import detect_cues
 from ingest.entities import Mention, find_generic_interventions, find_mentions
 from ingest.lexicons import load_lexicon
 from ingest.sentences import Sentence, split_sentences
-from kb.models import Claim, ClaimKind, Cues, EntityKind
+from kb.models import Atom, Claim, ClaimKind, Cues, EntityKind
 
 _LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")  # "Rapid Onset of Action: ..."
 _ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w'’]*[ -]){1,6}[A-Za-z][\w'’]*) \(([A-Z][A-Za-z]{1,6}\+?)\)")
@@ -242,6 +242,22 @@ def claim_kind(sentence: str, outcomes: list[str]) -> ClaimKind:
     return ClaimKind.EFFICACY
 
 
+def sentence_claim(
+    sentence: Sentence, source_id: str, kind: ClaimKind, confidence: float, cues: Cues, atoms: list[Atom]
+) -> Claim:
+    """The claim one whole sentence makes (both detectors keep whole sentences)."""
+    return Claim(
+        source_id=source_id,
+        text=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        kind=kind,
+        confidence=confidence,
+        cues=cues,
+        atoms=atoms,
+    )
+
+
 def _rejected(sentence: str) -> bool:
     """A non-claim: disclaimer, call to action, service, pricing, advice, navigation..."""
     rules = _rules()
@@ -353,16 +369,5 @@ class RuleClaimDetector:
             if not atoms and kind not in (ClaimKind.SAFETY, ClaimKind.ONSET):
                 continue
             cues = detect_cues(s.text)
-            claims.append(
-                Claim(
-                    source_id=source_id,
-                    text=s.text,
-                    start=s.start,
-                    end=s.end,
-                    kind=kind,
-                    confidence=_confidence(how, len(atoms), cues),
-                    cues=cues,
-                    atoms=atoms,
-                )
-            )
+            claims.append(sentence_claim(s, source_id, kind, _confidence(how, len(atoms), cues), cues, atoms))
         return claims
