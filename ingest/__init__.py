@@ -10,7 +10,7 @@ Nothing here talks to the database (`ui.workflows` writes what this package make
                        markdown_marks, hyperlinks (the `Link` model of an inline link)
     claims             claimfinder (the default detector: claimfeatures, claimmodel, topic),
                        claims (the rule detector, and the `ClaimDetector` interface), sentences,
-                       cues, atoms, entities (propositions)
+                       cues, atoms, entities (propositions), lexicons (reads ingest/data)
     citations          citations (mentions in the text), references (the reference list),
                        linking (the scope rule, citation status, work keys)
     resolve            resolve/ (PubMed, Crossref, OpenAlex, Europe PMC, ClinicalTrials.gov)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ingest.claims import LABEL
 from ingest.cues import detect_cues
 from ingest.entities import find_mentions
 from ingest.lexicons import any_of, load_lexicon
@@ -92,7 +93,6 @@ _MODAL = re.compile(r"\b(?:can|may|might|could|will|would)\b", re.IGNORECASE)
 # The main clause's subject, read after a lead-in: "However, as we age, [our testosterone levels]
 # naturally decline". What a sentence is about is told by its subject: the page's topic or a pointer
 # to it makes a claim; a condition, the body or people in general make a background fact.
-_LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")
 _LEAD_ADVERB = re.compile(
     r"^(?:however|additionally|moreover|furthermore|also|in fact|in addition|unfortunately|"
     r"in other words|for example|for instance|as a result|overall|today|still|yet|indeed|importantly|"
@@ -236,7 +236,7 @@ def _generic_subject(words: list[str], text: str) -> bool:
 def main_subject(text: str) -> tuple[str, bool]:
     """The words of the main clause's subject, and whether a subordinate clause ("When ..., ",
     "As we age, ") comes first."""
-    rest = _LABEL.sub("", text.strip(), count=1)
+    rest = LABEL.sub("", text.strip(), count=1)
     rest = _LEAD_ADVERB.sub("", rest, count=1)
     subordinate = _SUBORDINATE.match(rest)
     if subordinate:
@@ -270,7 +270,7 @@ def subject_kind(text: str, topic: Topic) -> tuple[str, bool]:
     "topic_quantity" (the topic as a quantity of the body: "testosterone levels", "magnesium
     deficiency"), "people" (in general), "health" (a condition, the body), or "other"."""
     subject, subordinate = main_subject(text)
-    clause = _LEAD_ADVERB.sub("", _LABEL.sub("", text.strip(), count=1), count=1)
+    clause = _LEAD_ADVERB.sub("", LABEL.sub("", text.strip(), count=1), count=1)
     if _RESULT_SUBJECT.match(subject) or _RESULT_SUBJECT.match(clause) or _RESULT_WORDS.search(subject):
         return "result", subordinate
     if _EXPLETIVE.match(clause):

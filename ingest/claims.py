@@ -45,7 +45,8 @@ from ingest.lexicons import load_lexicon
 from ingest.sentences import Sentence, split_sentences
 from kb.models import Atom, Claim, ClaimKind, Cues, EntityKind
 
-_LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")  # "Rapid Onset of Action: ..."
+# A short title-case label before a colon opens a sentence: "Rapid Onset of Action: ...".
+LABEL = re.compile(r"^[A-Z][\w'’&-]*(?: [\w'’&-]+){0,6}: ")
 _ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w'’]*[ -]){1,6}[A-Za-z][\w'’]*) \(([A-Z][A-Za-z]{1,6}\+?)\)")
 _ACRONYM_PAREN = re.compile(r" \(([A-Z][A-Za-z]{1,6}\+?)\)")
 # What a definition can cover before " (ACR)", read in the reversed text: its last seven words.
@@ -354,7 +355,7 @@ class RuleClaimDetector:
             if s.is_heading:
                 previous = _heading_topic(s.text, article)
                 continue
-            label_match = _LABEL.match(s.text)
+            label_match = LABEL.match(s.text)
             label = label_match.group()[:-2] if label_match else ""
             body = s.text[label_match.end() :] if label_match else s.text
             if s.is_question or _rejected(s.text):
