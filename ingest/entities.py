@@ -53,7 +53,9 @@ class _Lexicon:
 
 
 def _pattern(surfaces: Iterable[str], flags: int) -> re.Pattern[str]:
-    body = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(surfaces, key=len, reverse=True))
+    # Longest first, so "ketamine therapy" wins over "ketamine"; ties in a fixed order, so the
+    # pattern is the same whatever the hash seed.
+    body = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(surfaces, key=lambda s: (-len(s), s)))
     # Possessive and plural "s" may follow ("ketamine's", "MSCs"); hyphenated compounds may not.
     return re.compile(rf"(?<![\w-])(?:{body})(?=['’]s\b|[^\w-]|-(?![A-Za-z])|$)", flags)
 
