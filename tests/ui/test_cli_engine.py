@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.cypher import SCHEMA_VERSION
+
 
 def kb(
     *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 120
@@ -51,7 +53,7 @@ def test_start_status_stop(home: Path) -> None:
     graph = kb("status", "--json", home=home)
     assert graph.returncode == 0, graph.stderr
     data = json.loads(graph.stdout)
-    assert data["schema_version"] == 1 and data["nodes"]["Claim"] == 0
+    assert data["schema_version"] == SCHEMA_VERSION and data["nodes"]["Claim"] == 0
     assert "embedded engine" in data["where"]
 
     pid = json.loads((home / "engine" / "state.json").read_text())["pid"]
