@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,6 @@ from ui.components import data, nav
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 PAGES = [nav.CHECK, nav.ARTICLE, nav.CLAIMS, nav.CLAIM, nav.GRAPH, nav.QUEUE, nav.OVERVIEW]
 TIMEOUT = 60
-
-
-@pytest.fixture
-def graph(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphStore]:
-    """An empty graph, offline settings read afresh, no cached reads from an earlier test."""
-    monkeypatch.setenv("KB_OFFLINE", "true")
-    get_settings.cache_clear()
-    st.cache_data.clear()
-    yield store
-    get_settings.cache_clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ view's mark and legend, the editor queue's worklist and the correction report.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from streamlit.testing.v1 import AppTest
 from ingest.comparison import compare
 from kb.comparison import Verdict
 from kb.models import Atom, Claim, Cues, Design, Document, EditorStance, Grade, Work
-from kb.settings import get_settings
 from kb.store import GraphStore
 from kb.views import ClaimRow, SourceRecord
 from ui.components import downloads, nav
@@ -127,17 +125,6 @@ def test_the_correction_report_names_the_mismatch_in_words() -> None:
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 TIMEOUT = 60
-
-
-@pytest.fixture
-def graph(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[GraphStore]:
-    """An empty graph, offline settings read afresh, no cached reads from an earlier test."""
-    monkeypatch.setenv("KB_OFFLINE", "true")
-    get_settings.cache_clear()
-    st.cache_data.clear()
-    yield store
-    get_settings.cache_clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture
