@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from factories import make_document
-from test_app_pages import graph, run, texts  # noqa: F401  (graph is a fixture)
+from test_app_pages import run, texts
 
 from kb.models import WorkStatus
 from kb.store import GraphStore
 from ui.components import nav
 
 
-def test_a_cited_trial_shows_its_phase_and_status(graph: GraphStore) -> None:  # noqa: F811
+def test_a_cited_trial_shows_its_phase_and_status(graph: GraphStore) -> None:
     doc = make_document()
     trial = doc.works[0].model_copy(
         update={"status": WorkStatus.RESOLVED, "trial_phase": "phase 3", "trial_status": "recruiting"}
